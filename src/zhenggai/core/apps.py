@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    """Project-wide commands (demo, serve) and shared helpers."""
+
+    name = "zhenggai.core"
+    label = "core"

@@ -1,0 +1,1 @@
+"""Every write on the ledger goes through these services (DESIGN §5)."""

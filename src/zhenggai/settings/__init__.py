@@ -1,0 +1,1 @@
+"""Settings package: ``base`` (embedded default), ``production`` and ``test``."""
