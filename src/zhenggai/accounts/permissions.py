@@ -243,6 +243,11 @@ def can_on_inspection(user: User | Any, action: Action, inspection: Inspection) 
     return False
 
 
+def can_register_in(user: User | Any, organisation: Organisation) -> bool:
+    """Rounds and inspections are registered by the office (巡察办) over ``organisation``."""
+    return _office_over(scope_of(user), organisation.path)
+
+
 # ---------------------------------------------------------------- fetch-and-authorise
 
 

@@ -59,7 +59,10 @@ def grant_role(*, user: User, organisation: Organisation, role: str, actor: Any 
             % {"role": role.label, "kind": organisation.get_kind_display()},
             f"Role {role} cannot be held at a {organisation.kind}.",
         )
-    if role in ADMIN_ROLES and Membership.objects.filter(user=user, role__in=ADMIN_ROLES).exists():
+    others = Membership.objects.filter(user=user, role__in=ADMIN_ROLES).exclude(
+        organisation=organisation, role=role
+    )
+    if role in ADMIN_ROLES and others.exists():
         raise DomainError(
             _("同一账号不能兼任系统管理员、安全管理员、审计管理员中的两个。"),
             "No account may hold two of the three administrator roles.",

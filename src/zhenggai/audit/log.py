@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.ipv6 import clean_ipv6_address
 
 from zhenggai.audit.context import current_ip
 from zhenggai.audit.models import AuditChainHead, AuditEntry
@@ -30,10 +32,11 @@ def record(
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
         actor_obj = actor if getattr(actor, "is_authenticated", False) else None
         entry = AuditEntry(
-            at=at or timezone.now(),
+            # Hashed exactly as the database will give them back: UTC time, canonical address.
+            at=(at or timezone.now()).astimezone(dt.UTC),
             actor=actor_obj,
             actor_name=_actor_name(actor_obj),
-            ip=current_ip.get(),
+            ip=_client_address(current_ip.get()),
             action=action,
             object_type=type(obj).__name__ if obj is not None else "",
             object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
@@ -53,8 +56,26 @@ def record(
 def _actor_name(actor: Any) -> str:
     if actor is None:
         return "system"
-    # Control characters in names are escaped so that a crafted username cannot forge lines.
-    return str(actor.username).encode("unicode_escape").decode("ascii")[:150]
+    # Control and format characters (and the backslash) are escaped so that a crafted
+    # username cannot forge lines or reorder text; Chinese names stay readable.
+    return "".join(
+        ch if ch.isprintable() and ch != "\\" else ch.encode("unicode_escape").decode("ascii")
+        for ch in str(actor.username)
+    )[:150]
+
+
+def _client_address(value: str | None) -> str | None:
+    """A valid IP address in the form the database stores it, else ``None``.
+
+    A unix-socket server passes an empty ``REMOTE_ADDR``; an IPv6 address may arrive in a
+    non-canonical spelling. Either would be stored differently from what was hashed.
+    """
+    value = (value or "").strip()
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return None
+    return clean_ipv6_address(value) if ":" in value else value
 
 
 @dataclass(frozen=True)
@@ -64,17 +85,27 @@ class ChainBreak:
 
 
 def verify_chain(batch: int = 2000) -> Iterator[ChainBreak]:
-    """Yield every entry whose hash or link to its predecessor does not check out."""
-    previous = "0" * 64
+    """Yield every entry whose hash or link to its predecessor does not check out.
+
+    The entry the chain head names must be in the log: deleting the newest entries
+    leaves every remaining link intact, and only the head tells.
+    """
+    genesis = "0" * 64
+    head = AuditChainHead.objects.filter(pk=1).values_list("last_hash", flat=True).first()
+    head_seen = head in (None, genesis)
+    previous = genesis
     last_id = 0
     while True:
         rows = list(AuditEntry.objects.filter(id__gt=last_id).order_by("id")[:batch])
         if not rows:
-            return
+            break
         for entry in rows:
             if entry.prev_hash != previous:
                 yield ChainBreak(entry.id, "link")
             if entry.compute_hash() != entry.hash:
                 yield ChainBreak(entry.id, "hash")
+            head_seen = head_seen or entry.hash == head
             previous = entry.hash
             last_id = entry.id
+    if not head_seen:
+        yield ChainBreak(last_id, "head")

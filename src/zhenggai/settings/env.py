@@ -115,6 +115,9 @@ def secret_key(name: str, data_dir: Path, *, production: bool) -> str:
         if len(key) >= 50:
             return key
     key = secrets.token_urlsafe(64)
-    path.write_text(key, encoding="ascii")
+    # Created with mode 0600 from the start: never readable by others, not even briefly.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(key)
     path.chmod(0o600)
     return key

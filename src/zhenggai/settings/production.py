@@ -4,10 +4,20 @@ from __future__ import annotations
 
 import os
 
+from zhenggai.settings.env import ConfigError, env_bool
+
+# Production settings with production mode switched off would fall back to a generated
+# secret key; a contradiction in the configuration stops start-up instead.
+if not env_bool("ZHENGGAI_PRODUCTION_MODE", True):
+    raise ConfigError(
+        "ZHENGGAI_PRODUCTION_MODE",
+        "生产配置下不能关闭生产模式",
+        "cannot be switched off with the production settings",
+    )
 os.environ.setdefault("ZHENGGAI_PRODUCTION_MODE", "1")
 
 from zhenggai.settings.base import *  # noqa: E402,F403
-from zhenggai.settings.env import env_bool, env_int  # noqa: E402
+from zhenggai.settings.env import env_int  # noqa: E402
 
 PRODUCTION = True
 DEBUG = False

@@ -37,11 +37,11 @@ class CheckedFile:
     content_type: str
 
 
-def _zip_kind(data: bytes) -> str | None:
+def _zip_kind(data: bytes, name: str = "") -> str | None:
     """Tell docx, xlsx and ofd apart by their contents, refusing bombs before extraction."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
+    except Exception:  # a hostile directory fails in many ways (not only BadZipFile)
         return None
     infos = archive.infolist()
     total = sum(info.file_size for info in infos)
@@ -49,7 +49,9 @@ def _zip_kind(data: bytes) -> str | None:
         total > MAX_ARCHIVE_RATIO * max(len(data), 1) and total > 10 * 1024 * 1024
     ):
         raise DomainError(
-            _("压缩包内容异常(可能为压缩炸弹),已拒绝。"), "Archive refused: suspicious expansion."
+            _("文件“%(name)s”压缩包内容异常(可能为压缩炸弹),已拒绝。") % {"name": name},
+            f"File {name!r} refused: suspicious archive expansion.",
+            field="file",
         )
     names = {info.filename for info in infos}
     if "[Content_Types].xml" in names:
@@ -62,9 +64,9 @@ def _zip_kind(data: bytes) -> str | None:
     return None
 
 
-def detect_type(data: bytes) -> str | None:
+def detect_type(data: bytes, name: str = "") -> str | None:
     if data.startswith(b"PK\x03\x04"):
-        return _zip_kind(data)
+        return _zip_kind(data, name)
     kind = filetype.guess(data[:8192])
     return kind.mime if kind else None
 
@@ -84,7 +86,7 @@ def check_upload(stream: IO[bytes], name: str) -> CheckedFile:
             f"File {name!r} exceeds the {limit} byte limit.",
             field="file",
         )
-    content_type = detect_type(data)
+    content_type = detect_type(data, name)
     if content_type not in ALLOWED_TYPES:
         raise DomainError(
             _("文件“%(name)s”的类型不允许上传;只接受 PDF、JPG、PNG、DOCX、XLSX、OFD(按文件内容识别)。")

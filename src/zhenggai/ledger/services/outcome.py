@@ -12,7 +12,15 @@ from django.utils.translation import gettext as _
 from zhenggai.accounts.permissions import Action, can_on_inspection
 from zhenggai.audit.log import record
 from zhenggai.core.errors import DomainError
-from zhenggai.ledger.models import Accountability, Inspection, Institution, Problem, Recovery
+from zhenggai.ledger.models import (
+    Accountability,
+    AccountabilityForm,
+    Inspection,
+    Institution,
+    InstitutionKind,
+    Problem,
+    Recovery,
+)
 from zhenggai.ledger.services.workflow import PermissionRefused
 
 
@@ -30,6 +38,8 @@ def record_accountability(
 ) -> Accountability:
     """纪检监察 or 整改办 records an accountability decision."""
     _check(actor, Action.RECORD_ACCOUNTABILITY, inspection, problem)
+    if form not in AccountabilityForm.values:
+        raise DomainError(_("请选择问责方式。"), f"Unknown accountability form {form!r}.", field="form")
     if people < 1:
         raise DomainError(_("人次必须大于0。"), "People must be at least 1.", field="people")
     item = Accountability.objects.create(
@@ -47,6 +57,8 @@ def record_institution(
     issued_on: dt.date | None = None, problem: Problem | None = None,
 ) -> Institution:
     _check(actor, Action.RECORD_OUTCOME, inspection, problem)
+    if kind not in InstitutionKind.values:
+        raise DomainError(_("请选择制度类型。"), f"Unknown institution kind {kind!r}.", field="kind")
     title = title.strip()
     if not title:
         raise DomainError(_("请填写制度名称。"), "Title is required.", field="title")

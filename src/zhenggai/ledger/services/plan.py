@@ -12,7 +12,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from zhenggai.accounts.models import Organisation, OrganisationKind, User
-from zhenggai.accounts.permissions import Action, can_on_inspection, can_on_measure
+from zhenggai.accounts.permissions import Action, can_on_inspection, can_on_measure, can_register_in
 from zhenggai.audit.log import record
 from zhenggai.core.errors import DomainError
 from zhenggai.ledger.models import (
@@ -40,10 +40,18 @@ def _require_inspection(actor: Any, action: Action, inspection: Inspection) -> N
         raise PermissionRefused(_("您无权修改该单位的整改台账。"), "Not allowed to edit this ledger.")
 
 
+def _require_register(actor: Any, organisation: Organisation) -> None:
+    if actor is not None and not can_register_in(actor, organisation):
+        raise PermissionRefused(_("只有巡察办可以登记巡察轮次和巡察。"), "Only the office registers rounds and inspections.")
+
+
 @transaction.atomic
 def create_round(*, jurisdiction: Organisation, name: str, year: int, kind: str = "xuncha", actor: Any = None) -> Round:
+    _require_register(actor, jurisdiction)
     if jurisdiction.kind != OrganisationKind.JURISDICTION:
         raise DomainError(_("巡察轮次必须属于管辖机构。"), "A round belongs to a jurisdiction.")
+    if Round.objects.filter(jurisdiction=jurisdiction, name=name).exists():
+        raise DomainError(_("同名的巡察轮次已存在。"), "A round with this name exists.", field="name")
     rnd = Round.objects.create(jurisdiction=jurisdiction, name=name, year=year, kind=kind)
     record("round.created", actor=actor, obj=rnd, after={"name": name, "year": year})
     return rnd
@@ -65,19 +73,25 @@ def create_inspection(
     **extra: Any,
 ) -> Inspection:
     """Register an inspection of ``unit``; due dates default to feedback + 1 and + 2 months."""
+    _require_register(actor, round.jurisdiction)
     if unit.kind != OrganisationKind.UNIT:
         raise DomainError(_("被巡察对象必须是单位。"), "The inspected organisation must be a unit.")
     if not unit.path.startswith(round.jurisdiction.path):
         raise DomainError(_("该单位不在本轮次的管辖范围内。"), "The unit is outside the round's jurisdiction.")
+    if Inspection.objects.filter(round=round, unit=unit).exists():
+        raise DomainError(_("本轮次已登记对该单位的巡察。"), "This unit is already inspected in this round.", field="unit")
     if period_end < period_start:
         raise DomainError(_("巡察结束日期不能早于开始日期。"), "Period ends before it starts.", field="period_end")
     if feedback_date < period_start:
         raise DomainError(_("反馈日期不能早于巡察开始日期。"), "Feedback before the period.", field="feedback_date")
+    plan_due = plan_due or add_months(feedback_date, settings.ZHENGGAI_PLAN_DUE_MONTHS)
+    report_due = report_due or add_months(feedback_date, settings.ZHENGGAI_REPORT_DUE_MONTHS)
+    for field, due in (("plan_due", plan_due), ("report_due", report_due)):
+        if due < feedback_date:
+            raise DomainError(_("报送期限不能早于反馈日期。"), "A due date precedes the feedback.", field=field)
     inspection = Inspection.objects.create(
         round=round, unit=unit, unit_name=unit_name, team=team, period_start=period_start,
-        period_end=period_end, feedback_date=feedback_date,
-        plan_due=plan_due or add_months(feedback_date, settings.ZHENGGAI_PLAN_DUE_MONTHS),
-        report_due=report_due or add_months(feedback_date, settings.ZHENGGAI_REPORT_DUE_MONTHS),
+        period_end=period_end, feedback_date=feedback_date, plan_due=plan_due, report_due=report_due,
         **extra,
     )
     record(
@@ -118,11 +132,12 @@ def add_problem(
 
 
 def _check_assignment(inspection: Inspection, leader: User | None, lead_department: Organisation | None, supporting: list[Organisation]) -> None:
-    for dept in [d for d in [lead_department, *supporting] if d is not None]:
+    fields = [("lead_department", lead_department)] + [("supporting_departments", d) for d in supporting]
+    for field, dept in [(f, d) for f, d in fields if d is not None]:
         if dept.kind != OrganisationKind.DEPARTMENT or dept.parent_id != inspection.unit_id:
             raise DomainError(
                 _("部门“%(name)s”不属于被巡察单位。") % {"name": dept.name},
-                f"Department {dept.name} is not part of the unit.", field="lead_department",
+                f"Department {dept.name} is not part of the unit.", field=field,
             )
     if leader is not None and not leader.memberships.filter(organisation_id=inspection.unit_id, role="leader").exists():
         raise DomainError(

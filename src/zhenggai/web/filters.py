@@ -1,0 +1,115 @@
+"""The ledger's filters: parsed from the query string so that every view is bookmarkable.
+
+Every filter hits an indexed column: category (problem.category_id), status
+((inspection, status)), department ((lead_department, status)), leader
+((responsible_leader, status)), overdue ((inspection, deadline)).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.db.models import F, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from zhenggai.ledger.models import Inspection, Measure, MeasureStatus, Problem, ProblemStatus
+from zhenggai.web.lights import light_rank_expression, overdue_q
+from zhenggai.web.queries import problems_having, unit_departments, unit_leaders
+
+TABS = {
+    "problems": _("问题清单"),
+    "tasks": _("任务清单"),
+    "responsibility": _("责任清单"),
+    "ledger": _("台账"),
+}
+DEFAULT_TAB = "ledger"
+
+SORTS = [
+    ("", _("按问题顺序")),
+    ("deadline", _("完成时限由近到远")),
+    ("-deadline", _("完成时限由远到近")),
+    ("light", _("按红黄绿灯(逾期在前)")),
+]
+
+#: Filters kept when switching tabs; ``status`` means different things on the tabs.
+SHARED_FILTERS = ("category", "department", "leader", "overdue")
+
+
+class LedgerFilterForm(forms.Form):
+    category = forms.TypedChoiceField(label=_("问题类别"), required=False, coerce=int, empty_value=None)
+    status = forms.ChoiceField(label=_("状态"), required=False)
+    department = forms.TypedChoiceField(label=_("责任部门"), required=False, coerce=int, empty_value=None)
+    leader = forms.TypedChoiceField(label=_("责任领导"), required=False, coerce=int, empty_value=None)
+    overdue = forms.BooleanField(label=_("只看逾期"), required=False)
+    sort = forms.ChoiceField(label=_("排序"), required=False, choices=SORTS)
+
+    def __init__(self, data: Any, *, inspection: Inspection, tab: str) -> None:
+        super().__init__(data)
+        everything = [("", _("全部"))]
+        self.fields["category"].choices = everything + [
+            (c.pk, f"{c.number}. {c.title}") for c in inspection.categories.all()
+        ]
+        statuses = ProblemStatus.choices if tab == "problems" else MeasureStatus.choices
+        self.fields["status"].choices = everything + list(statuses)
+        self.fields["department"].choices = everything + [
+            (d.pk, d.name) for d in unit_departments(inspection.unit_id)
+        ]
+        self.fields["leader"].choices = everything + [
+            (u.pk, str(u)) for u in unit_leaders(inspection.unit_id)
+        ]
+        if tab == "problems":
+            del self.fields["sort"]
+
+    def values(self) -> dict[str, Any]:
+        """The valid filters; an invalid value (a stale bookmark) is ignored, not an error."""
+        self.is_valid()
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "", False)}
+
+    @property
+    def is_filtered(self) -> bool:
+        return any(k != "sort" for k in self.values())
+
+
+def filter_measures(measures: QuerySet[Measure], values: dict[str, Any], today: dt.date) -> QuerySet:
+    if "category" in values:
+        measures = measures.filter(problem__category_id=values["category"])
+    if "status" in values:
+        measures = measures.filter(status=values["status"])
+    if "department" in values:
+        measures = measures.filter(lead_department_id=values["department"])
+    if "leader" in values:
+        measures = measures.filter(responsible_leader_id=values["leader"])
+    if values.get("overdue"):
+        measures = measures.filter(overdue_q(today))
+    return measures
+
+
+def sort_measures(measures: QuerySet[Measure], sort: str, today: dt.date) -> QuerySet:
+    if sort == "deadline":
+        return measures.order_by(F("deadline").asc(nulls_last=True), "problem__position", "position")
+    if sort == "-deadline":
+        return measures.order_by(F("deadline").desc(nulls_last=True), "problem__position", "position")
+    if sort == "light":
+        return measures.annotate(light_rank=light_rank_expression(today)).order_by(
+            "light_rank", F("deadline").asc(nulls_last=True), "problem__position", "position"
+        )
+    return measures.order_by("problem__position", "position")
+
+
+def filter_problems(
+    problems: QuerySet[Problem], values: dict[str, Any], user: Any, today: dt.date
+) -> QuerySet:
+    """Problem filters; the measure filters keep problems with a matching visible measure."""
+    if "category" in values:
+        problems = problems.filter(category_id=values["category"])
+    if "status" in values:
+        problems = problems.filter(status=values["status"])
+    if "department" in values:
+        problems = problems.filter(problems_having(user, Q(lead_department_id=values["department"])))
+    if "leader" in values:
+        problems = problems.filter(problems_having(user, Q(responsible_leader_id=values["leader"])))
+    if values.get("overdue"):
+        problems = problems.filter(problems_having(user, overdue_q(today)))
+    return problems.order_by("position")

@@ -1,0 +1,174 @@
+"""Scoped, annotated querysets for the pages.
+
+Every list starts from the permissions module's ``visible_*`` querysets and adds what
+the page shows with ``select_related``, ``prefetch_related`` and correlated subqueries,
+so that a page costs a fixed number of queries whatever the number of rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
+
+from zhenggai.accounts.models import Organisation, OrganisationKind, Role, User
+from zhenggai.accounts.permissions import scope_of, visible_measures
+from zhenggai.ledger.models import (
+    Evidence,
+    Inspection,
+    Measure,
+    MeasureStatus,
+    Problem,
+    ProblemStatus,
+    ProgressUpdate,
+    Review,
+)
+from zhenggai.web.lights import near_q, overdue_q
+
+
+def count_of(model: type[Model], link: str, condition: Q | None = None) -> Coalesce:
+    """``COUNT(*)`` of ``model`` rows whose ``link`` is the outer row, as an annotation.
+
+    A correlated subquery rather than a join, so that several counts on one row do not
+    multiply each other and each uses the (link, …) index.
+    """
+    rows = model.objects.filter(**{link: OuterRef("pk")})
+    if condition is not None:
+        rows = rows.filter(condition)
+    counted = rows.order_by().values(link).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+# ---------------------------------------------------------------- measures
+
+
+def with_ledger_columns(measures: QuerySet[Measure]) -> QuerySet[Measure]:
+    """What a ledger row shows: problem, category, people, latest progress, evidence count.
+
+    One query for the rows plus one to prefetch the supporting departments of the page.
+    """
+    latest = ProgressUpdate.objects.filter(measure=OuterRef("pk")).order_by("-created_at", "-id")
+    last_review = Review.objects.filter(measure=OuterRef("pk")).order_by("-created_at", "-id")
+    return (
+        measures.select_related(
+            "problem__category", "responsible_leader", "lead_department", "inspection__unit"
+        )
+        .prefetch_related("supporting_departments")
+        .annotate(
+            latest_progress=Subquery(latest.values("text")[:1]),
+            latest_progress_at=Subquery(latest.values("created_at")[:1]),
+            evidence_count=count_of(Evidence, "measure"),
+            last_decision=Subquery(last_review.values("decision")[:1]),
+            last_reason=Subquery(last_review.values("reason")[:1]),
+        )
+    )
+
+
+def unit_ids_with_role(user: User | Any, role: str) -> set[int]:
+    return {unit for unit, roles in scope_of(user).unit_roles.items() if role in roles}
+
+
+def department_measures(user: User | Any) -> QuerySet[Measure]:
+    """Measures one of the user's departments leads or supports (and nothing else)."""
+    department_ids = scope_of(user).department_ids
+    through = Measure.supporting_departments.through
+    supported = through.objects.filter(organisation_id__in=department_ids).values("measure_id")
+    return visible_measures(user).filter(
+        Q(lead_department_id__in=department_ids) | Q(pk__in=supported)
+    )
+
+
+def leader_queue(user: User | Any) -> QuerySet[Measure]:
+    """Submitted measures this leader must review first."""
+    return visible_measures(user).filter(
+        status=MeasureStatus.SUBMITTED,
+        responsible_leader=user,
+        inspection__unit_id__in=unit_ids_with_role(user, Role.LEADER),
+    )
+
+
+def closure_queue(user: User | Any) -> QuerySet[Measure]:
+    """Leader-approved measures waiting for this secretary's closure (销号)."""
+    return visible_measures(user).filter(
+        status=MeasureStatus.APPROVED,
+        inspection__unit_id__in=unit_ids_with_role(user, Role.SECRETARY),
+    )
+
+
+def urgent_first(measures: QuerySet[Measure]) -> QuerySet[Measure]:
+    """Overdue first, then nearest deadline; measures without a deadline last."""
+    return measures.order_by(F("deadline").asc(nulls_last=True), "problem__position", "position")
+
+
+# ---------------------------------------------------------------- problems
+
+
+def with_problem_columns(problems: QuerySet[Problem], user: User | Any, today: dt.date) -> QuerySet:
+    """Problems with the counts of the measures this user sees under each."""
+    visible = visible_measures(user).values("pk")
+    mine = Q(pk__in=visible)
+    return problems.select_related("category").annotate(
+        measure_count=count_of(Measure, "problem", mine),
+        closed_count=count_of(Measure, "problem", mine & Q(status=MeasureStatus.CLOSED)),
+        overdue_count=count_of(Measure, "problem", mine & overdue_q(today)),
+        total_measures=count_of(Measure, "problem"),
+    )
+
+
+def problems_having(user: User | Any, condition: Q) -> Exists:
+    """Problems with at least one visible measure matching ``condition``."""
+    return Exists(visible_measures(user).filter(condition, problem=OuterRef("pk")))
+
+
+# ---------------------------------------------------------------- inspections
+
+
+def with_inspection_stats(inspections: QuerySet[Inspection], today: dt.date) -> QuerySet:
+    """Per-inspection figures for the overview: one query for any number of rows.
+
+    Each figure is a correlated ``COUNT`` on the (inspection, status) or
+    (inspection, deadline) index.
+    """
+    return inspections.select_related("unit", "round").annotate(
+        problems_total=count_of(Problem, "inspection"),
+        problems_done=count_of(Problem, "inspection", Q(status=ProblemStatus.DONE)),
+        problems_partial=count_of(Problem, "inspection", Q(status=ProblemStatus.PARTIAL)),
+        problems_in_progress=count_of(Problem, "inspection", Q(status=ProblemStatus.IN_PROGRESS)),
+        problems_not_started=count_of(Problem, "inspection", Q(status=ProblemStatus.NOT_STARTED)),
+        measures_total=count_of(Measure, "inspection"),
+        measures_closed=count_of(Measure, "inspection", Q(status=MeasureStatus.CLOSED)),
+        measures_overdue=count_of(Measure, "inspection", overdue_q(today)),
+        measures_near=count_of(Measure, "inspection", near_q(today)),
+    )
+
+
+def completion_rate(done: int, partial: int, total: int) -> float | None:
+    """(已完成 + 阶段性完成) / 问题总数, as a percentage; ``None`` without problems."""
+    if not total:
+        return None
+    return round(100 * (done + partial) / total, 1)
+
+
+# ---------------------------------------------------------------- filter choices
+
+
+def unit_departments(unit_id: int) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(parent_id=unit_id, kind=OrganisationKind.DEPARTMENT)
+
+
+def unit_leaders(unit_id: int) -> QuerySet[User]:
+    return User.objects.filter(
+        memberships__organisation_id=unit_id, memberships__role=Role.LEADER
+    ).distinct()

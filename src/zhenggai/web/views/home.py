@@ -1,0 +1,176 @@
+"""我的待办: what waits for this person, most urgent first, one click from the action."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import F, Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from zhenggai.accounts.models import Role
+from zhenggai.accounts.permissions import roles_of, scope_of, visible_inspections, visible_measures
+from zhenggai.ledger.models import MeasureStatus, ReviewDecision
+from zhenggai.web import clock
+from zhenggai.web.lights import near_q, overdue_q
+from zhenggai.web.queries import (
+    closure_queue,
+    completion_rate,
+    department_measures,
+    leader_queue,
+    unit_ids_with_role,
+    urgent_first,
+    with_inspection_stats,
+    with_ledger_columns,
+)
+
+#: Rows per section; the section says when there are more and links to the full list.
+HOME_LIMIT = 20
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    hint: str
+    empty: str
+    action: str  # which buttons each row gets: update / leader / closure / watch / units
+    rows: list[Any] = field(default_factory=list)
+    more: bool = False
+
+
+def _fill(section: Section, rows: QuerySet) -> Section:
+    """One query (plus the page's prefetch): fetch one row more than shown to know of more."""
+    fetched = list(rows[: HOME_LIMIT + 1])
+    section.rows, section.more = fetched[:HOME_LIMIT], len(fetched) > HOME_LIMIT
+    return section
+
+
+def _department_sections(user: Any) -> list[Section]:
+    mine = with_ledger_columns(department_measures(user))
+    sent_back = Q(last_decision__in=[ReviewDecision.RETURNED, ReviewDecision.REOPENED])
+    returned = mine.filter(sent_back, status=MeasureStatus.IN_PROGRESS)
+    to_update = mine.filter(status__in=[MeasureStatus.DRAFT, MeasureStatus.IN_PROGRESS]).filter(
+        Q(last_decision__isnull=True) | ~sent_back
+    )
+    return [
+        _fill(
+            Section(
+                "returned", _("被退回或重新打开的措施"),
+                _("审核人退回或重新打开了这些措施,请按意见补充后重新提交。"),
+                _("没有被退回的措施。"), "update",
+            ),
+            urgent_first(returned),
+        ),
+        _fill(
+            Section(
+                "update", _("本部门需要报送进展的措施"),
+                _("逾期的在最前,其次是完成时限最近的。完成后上传佐证材料并提交审核。"),
+                _("本部门暂无需要报送进展的措施。"), "update",
+            ),
+            urgent_first(to_update),
+        ),
+    ]
+
+
+def _coordinator_sections(user: Any) -> list[Section]:
+    today = clock.today()
+    units = unit_ids_with_role(user, Role.COORDINATOR)
+    unit_measures = with_ledger_columns(visible_measures(user).filter(inspection__unit_id__in=units))
+    return [
+        _fill(
+            Section(
+                "urgent", _("逾期和临期的措施"),
+                _("完成时限已过或在10天之内、尚未销号的措施,请督促责任部门。"),
+                _("本单位没有逾期或临期的措施。"), "watch",
+            ),
+            urgent_first(unit_measures.filter(overdue_q(today) | near_q(today))),
+        ),
+        _fill(
+            Section(
+                "unassigned", _("未指定牵头部门的措施"),
+                _("这些措施还没有牵头部门,没有人会报送进展。"),
+                _("所有措施都已指定牵头部门。"), "watch",
+            ),
+            urgent_first(
+                unit_measures.filter(lead_department__isnull=True).exclude(
+                    status=MeasureStatus.CLOSED
+                )
+            ),
+        ),
+    ]
+
+
+def _office_section(user: Any) -> Section:
+    stats = with_inspection_stats(visible_inspections(user), clock.today()).order_by(
+        "-measures_overdue", "-round__year", "unit__name"
+    )
+    section = _fill(
+        Section(
+            "units", _("所辖被巡察单位的整改情况"),
+            _("逾期措施多的单位在前。完成率 =(已完成 + 阶段性完成)÷ 问题总数。"),
+            _("本轮次尚未登记被巡察单位。"), "units",
+        ),
+        stats,
+    )
+    for row in section.rows:
+        row.rate = completion_rate(row.problems_done, row.problems_partial, row.problems_total)
+    return section
+
+
+def build_sections(user: Any, roles: set[str]) -> list[Section]:
+    sections: list[Section] = []
+    if Role.DEPARTMENT in roles:
+        sections += _department_sections(user)
+    if Role.LEADER in roles:
+        queue = with_ledger_columns(leader_queue(user)).order_by(
+            F("deadline").asc(nulls_last=True), "submitted_at"
+        )
+        sections.append(
+            _fill(
+                Section(
+                    "leader", _("等待我审核的措施"),
+                    _("责任部门已提交完成情况,请您审核:通过后转主要负责人销号,退回须写明理由。"),
+                    _("没有等待您审核的措施。"), "leader",
+                ),
+                queue,
+            )
+        )
+    if Role.SECRETARY in roles:
+        sections.append(
+            _fill(
+                Section(
+                    "closure", _("等待我销号的措施"),
+                    _("分管领导已审核通过,请您确认销号或退回。"),
+                    _("没有等待销号的措施。"), "closure",
+                ),
+                urgent_first(with_ledger_columns(closure_queue(user))),
+            )
+        )
+    if Role.COORDINATOR in roles:
+        sections += _coordinator_sections(user)
+    if Role.OFFICE in roles:
+        sections.append(_office_section(user))
+    return sections
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    roles = roles_of(user)
+    if not scope_of(user).has_business_access:
+        return render(
+            request, "web/home_admin.html",
+            {"admin_roles": sorted(scope_of(user).admin_roles), "roles": roles},
+        )
+    context = {
+        "sections": build_sections(user, roles),
+        "is_inspector": Role.INSPECTOR in roles,
+        "today": clock.today(),
+    }
+    return render(request, "web/home.html", context)

@@ -1,0 +1,110 @@
+"""The measure page (its story, newest first) and the evidence download."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from zhenggai.accounts.permissions import get_evidence_for, get_measure_for
+from zhenggai.audit.log import record
+from zhenggai.ledger.models import Evidence
+from zhenggai.web import clock
+from zhenggai.web.forms import ACCEPT, FILES_HELP, TextForm
+from zhenggai.web.lights import light_of
+from zhenggai.web.views.actions import SPEC_BY_KEY, available_actions
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    kind: str  # "progress" or "review"
+    at: dt.datetime
+    order: int
+    item: Any
+
+
+def timeline(updates: list[Any], reviews: list[Any]) -> list[TimelineEntry]:
+    """Progress updates and reviews in one list, newest at the top."""
+    entries = [TimelineEntry("progress", u.created_at, u.pk, u) for u in updates]
+    entries += [TimelineEntry("review", r.created_at, r.pk, r) for r in reviews]
+    return sorted(entries, key=lambda e: (e.at, e.kind == "review", e.order), reverse=True)
+
+
+@login_required
+@require_GET
+def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    measure = get_measure_for(user, pk)
+    updates = list(
+        measure.progress_updates.select_related("author").prefetch_related("evidence")
+    )
+    reviews = list(measure.reviews.select_related("reviewer"))
+    actions = available_actions(user, measure)
+    inline = [a for a in actions if a.key == "progress"]
+    progress_spec = SPEC_BY_KEY["progress"]
+    context = {
+        "measure": measure,
+        "problem": measure.problem,
+        "inspection": measure.inspection,
+        "supporting": list(measure.supporting_departments.all()),
+        "milestones": list(measure.milestones.all()),
+        "timeline": timeline(updates, reviews),
+        "loose_evidence": list(Evidence.objects.filter(measure=measure, progress__isnull=True)),
+        "evidence_total": sum(len(u.evidence.all()) for u in updates),
+        "light": light_of(measure.status, measure.deadline, clock.today()),
+        "actions": [a for a in actions if a.key != "progress"],
+        "progress_spec": progress_spec if inline else None,
+        "progress_form": TextForm(
+            name="text", label=str(progress_spec.field_label), required=True
+        ) if inline else None,
+        "accept": ACCEPT,
+        "files_help": str(FILES_HELP)
+        % {"mb": max(settings.ZHENGGAI_EVIDENCE_MAX_BYTES // (1024 * 1024), 1)},
+    }
+    return render(request, "web/measure.html", context)
+
+
+@login_required
+@require_GET
+def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send an evidence file as an attachment after checking its stored SHA-256.
+
+    Only :func:`get_evidence_for` finds the file (404 outside the user's scope). A file
+    whose content no longer matches its digest is not sent (409) and the failure is
+    audited; every successful download is audited too.
+    """
+    evidence = get_evidence_for(request.user, pk)
+    unit_id = evidence.measure.inspection.unit_id
+    try:
+        with evidence.file.open("rb") as handle:
+            data = handle.read()
+    except OSError:
+        data = None
+    digest = hashlib.sha256(data).hexdigest() if data is not None else ""
+    if digest != evidence.sha256:
+        record(
+            "evidence.integrity_failed", actor=request.user, obj=evidence,
+            organisation_id=unit_id, success=False,
+            after={"expected": evidence.sha256, "actual": digest or None},
+        )
+        context = {"evidence": evidence, "measure": evidence.measure, "missing": data is None}
+        return render(request, "web/evidence_conflict.html", context, status=409)
+    record(
+        "evidence.downloaded", actor=request.user, obj=evidence, organisation_id=unit_id,
+        after={"measure": evidence.measure_id, "name": evidence.original_name, "sha256": digest},
+    )
+    response = FileResponse(
+        io.BytesIO(data), as_attachment=True, filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
