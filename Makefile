@@ -29,6 +29,7 @@ demo: $(VENV)/.installed
 
 test: $(VENV)/.installed-test
 	@sh scripts/install-browser.sh
+	@sh scripts/install-report-tools.sh
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 clean:

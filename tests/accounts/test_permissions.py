@@ -52,8 +52,14 @@ class Ledger:
     def _objects(self, name: str) -> list:
         w = self.world
         return {
-            "a_measures": w.a.measures, "b_measures": w.b.measures, "a_problems": w.a.problems,
-            "b_problems": w.b.problems, "m3": [self.m3], "m4": [self.m4], "p3": [self.p3], "p4": [self.p4],
+            "a_measures": w.a.measures,
+            "b_measures": w.b.measures,
+            "a_problems": w.a.problems,
+            "b_problems": w.b.problems,
+            "m3": [self.m3],
+            "m4": [self.m4],
+            "p3": [self.p3],
+            "p4": [self.p4],
         }[name]
 
 
@@ -61,8 +67,12 @@ class Ledger:
 def ledger(world: World) -> Ledger:
     category = world.a.problems[0].category
     p3 = plan.add_problem(category=category, text="信息系统台账不全。", actor=world.coordinator)
-    m3 = plan.add_measure(problem=p3, text="建立系统台账", lead_department=world.a.departments["信息中心"],
-                          actor=world.coordinator)
+    m3 = plan.add_measure(
+        problem=p3,
+        text="建立系统台账",
+        lead_department=world.a.departments["信息中心"],
+        actor=world.coordinator,
+    )
     p4 = plan.add_problem(category=category, text="党组会议记录不规范。", actor=world.coordinator)
     m4 = plan.add_measure(problem=p4, text="规范会议记录", actor=world.coordinator)
     return Ledger(world, p3, m3, p4, m4)
@@ -100,7 +110,9 @@ def test_scoped_querysets(ledger: Ledger, persona: str) -> None:
     assert set(visible_measures(user).values_list("pk", flat=True)) == ledger.ids(*measures)
     assert set(visible_problems(user).values_list("pk", flat=True)) == ledger.ids(*problems)
     assert set(visible_units(user).values_list("pk", flat=True)) == {unit[u].org.pk for u in units}
-    assert set(visible_inspections(user).values_list("pk", flat=True)) == {unit[u].inspection.pk for u in units}
+    assert set(visible_inspections(user).values_list("pk", flat=True)) == {
+        unit[u].inspection.pk for u in units
+    }
     expected_rounds = {world.a.inspection.round_id} if units else set()
     assert set(visible_rounds(user).values_list("pk", flat=True)) == expected_rounds
 
@@ -132,11 +144,20 @@ def test_anonymous_and_inactive_users_see_nothing(world: World, user: str) -> No
 # ------------------------------------------------------------------ decisions: role × action
 
 MEASURE_ACTIONS = [
-    Action.VIEW, Action.REPORT_PROGRESS, Action.SUBMIT, Action.LEADER_REVIEW, Action.CLOSE, Action.REOPEN,
+    Action.VIEW,
+    Action.REPORT_PROGRESS,
+    Action.SUBMIT,
+    Action.LEADER_REVIEW,
+    Action.CLOSE,
+    Action.REOPEN,
     Action.EDIT_LEDGER,
 ]
 INSPECTION_ACTIONS = [
-    Action.VIEW, Action.EDIT_LEDGER, Action.APPROVE_PLAN, Action.RECORD_ACCOUNTABILITY, Action.RECORD_OUTCOME,
+    Action.VIEW,
+    Action.EDIT_LEDGER,
+    Action.APPROVE_PLAN,
+    Action.RECORD_ACCOUNTABILITY,
+    Action.RECORD_OUTCOME,
     Action.SUPERVISE,
 ]
 
@@ -169,7 +190,9 @@ def test_role_action_matrix(world: World, persona: str) -> None:
     inspection = world.a.inspection
     on_measure, on_inspection = MATRIX[persona]
     assert {a for a in MEASURE_ACTIONS if can_on_measure(user, a, measure)} == on_measure
-    assert {a for a in INSPECTION_ACTIONS if can_on_inspection(user, a, inspection)} == on_inspection
+    assert {
+        a for a in INSPECTION_ACTIONS if can_on_inspection(user, a, inspection)
+    } == on_inspection
 
 
 # ------------------------------------------------------------------ fetch-and-authorise
@@ -204,7 +227,10 @@ def test_get_problem_and_inspection_for(ledger: Ledger) -> None:
     with pytest.raises(Http404):
         get_problem_for(world.outsider_dept, world.a.problems[0].pk)
 
-    assert get_inspection_for(world.coordinator, world.a.inspection.pk, Action.EDIT_LEDGER) == world.a.inspection
+    assert (
+        get_inspection_for(world.coordinator, world.a.inspection.pk, Action.EDIT_LEDGER)
+        == world.a.inspection
+    )
     with pytest.raises(PermissionDenied):
         get_inspection_for(world.dept, world.a.inspection.pk, Action.EDIT_LEDGER)
     with pytest.raises(Http404):
@@ -213,8 +239,14 @@ def test_get_problem_and_inspection_for(ledger: Ledger) -> None:
 
 def test_get_evidence_follows_the_measure(world: World) -> None:
     evidence = Evidence.objects.create(
-        measure=world.a.measures[0], file="evidence/00/0", original_name="证明.pdf", sha256="0" * 64,
-        size=1, content_type="application/pdf", uploaded_by=world.dept, uploaded_at=timezone.now(),
+        measure=world.a.measures[0],
+        file="evidence/00/0",
+        original_name="证明.pdf",
+        sha256="0" * 64,
+        size=1,
+        content_type="application/pdf",
+        uploaded_by=world.dept,
+        uploaded_at=timezone.now(),
     )
     for persona in ("dept", "dept_support", "secretary", "inspector", "office"):
         assert get_evidence_for(getattr(world, persona), evidence.pk) == evidence
@@ -229,21 +261,30 @@ def test_get_evidence_follows_the_measure(world: World) -> None:
 def test_create_organisation_builds_the_materialised_path(world: World) -> None:
     mark = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first()
     province = create_organisation(name="省委巡视办", kind=OrganisationKind.JURISDICTION)
-    city = create_organisation(name="市委巡察办(二)", kind=OrganisationKind.JURISDICTION, parent=province)
+    city = create_organisation(
+        name="市委巡察办(二)", kind=OrganisationKind.JURISDICTION, parent=province
+    )
     unit = create_organisation(name="丁局", kind=OrganisationKind.UNIT, parent=city)
     dept = create_organisation(name="办公室", kind=OrganisationKind.DEPARTMENT, parent=unit)
 
     assert Organisation.objects.get(pk=province.pk).path == f"/{province.pk}/"
     assert Organisation.objects.get(pk=city.pk).path == f"/{province.pk}/{city.pk}/"
-    assert Organisation.objects.get(pk=dept.pk).path == f"/{province.pk}/{city.pk}/{unit.pk}/{dept.pk}/"
+    assert (
+        Organisation.objects.get(pk=dept.pk).path
+        == f"/{province.pk}/{city.pk}/{unit.pk}/{dept.pk}/"
+    )
     entries = AuditEntry.objects.filter(id__gt=mark).order_by("id")
     assert [(e.action, e.after) for e in entries] == [
         ("organisation.created", {"name": n, "kind": k})
-        for n, k in [("省委巡视办", "jurisdiction"), ("市委巡察办(二)", "jurisdiction"), ("丁局", "unit"),
-                     ("办公室", "department")]
+        for n, k in [
+            ("省委巡视办", "jurisdiction"),
+            ("市委巡察办(二)", "jurisdiction"),
+            ("丁局", "unit"),
+            ("办公室", "department"),
+        ]
     ]
 
-    # An office at the province sees the unit two levels down; the city office of the world does not.
+    # The province office sees the unit two levels down; the world's city office does not.
     officer = make_user("province_officer")
     grant_role(user=officer, organisation=province, role=Role.OFFICE)
     assert set(visible_units(officer)) == {unit}
@@ -266,7 +307,9 @@ PARENTS = {
 def test_create_organisation_refuses_the_wrong_parent(world: World, case: str) -> None:
     kind, parent_kind = PARENTS[case]
     parent = {
-        None: None, "jurisdiction": world.jurisdiction, "unit": world.a.org,
+        None: None,
+        "jurisdiction": world.jurisdiction,
+        "unit": world.a.org,
         "department": world.a.departments["综合处"],
     }[parent_kind]
     before = Organisation.objects.count()
@@ -294,7 +337,9 @@ WRONG_NODE = {
 def test_grant_role_refuses_the_wrong_kind_of_node(world: World, case: str) -> None:
     role, node = WRONG_NODE[case]
     organisation = {
-        "jurisdiction": world.jurisdiction, "unit": world.a.org, "department": world.a.departments["综合处"],
+        "jurisdiction": world.jurisdiction,
+        "unit": world.a.org,
+        "department": world.a.departments["综合处"],
     }[node]
     user = make_user("newcomer")
     with pytest.raises(DomainError, match="不能授予"):
@@ -312,7 +357,11 @@ def test_grant_role_writes_the_membership_and_the_audit_entry_once(world: World)
         (world.a.org.pk, Role.LEADER)
     ]
     [entry] = AuditEntry.objects.filter(id__gt=mark)
-    assert (entry.action, entry.actor_id, entry.organisation_id) == ("membership.granted", world.secadmin.pk, world.a.org.pk)
+    assert (entry.action, entry.actor_id, entry.organisation_id) == (
+        "membership.granted",
+        world.secadmin.pk,
+        world.a.org.pk,
+    )
     assert entry.after == {"user": "newcomer", "organisation": "甲局", "role": "leader"}
 
 
@@ -322,10 +371,15 @@ def test_no_account_holds_two_of_the_three_administrator_roles(world: World, sec
         grant_role(user=world.sysadmin, organisation=world.jurisdiction, role=second)
     with pytest.raises(DomainError, match="不能兼任"):
         grant_role(user=world.sysadmin, organisation=world.a.org, role=second)
-    assert list(Membership.objects.filter(user=world.sysadmin).values_list("role", flat=True)) == [Role.SYSADMIN]
+    assert list(Membership.objects.filter(user=world.sysadmin).values_list("role", flat=True)) == [
+        Role.SYSADMIN
+    ]
 
 
 def test_granting_the_same_administrator_role_again_is_harmless(world: World) -> None:
     existing = Membership.objects.get(user=world.auditadmin)
-    assert grant_role(user=world.auditadmin, organisation=world.jurisdiction, role=Role.AUDITADMIN) == existing
+    assert (
+        grant_role(user=world.auditadmin, organisation=world.jurisdiction, role=Role.AUDITADMIN)
+        == existing
+    )
     assert Membership.objects.filter(user=world.auditadmin).count() == 1

@@ -6,10 +6,10 @@ import datetime as dt
 from io import BytesIO
 from typing import Any
 
+from tests.world import PNG, World, pdf_file
 from zhenggai.audit.models import AuditEntry
 from zhenggai.ledger.models import Measure
 from zhenggai.ledger.services import workflow
-from tests.world import PNG, World, pdf_file
 
 T0 = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
 

@@ -37,17 +37,19 @@ def jpeg_bytes() -> bytes:
         return struct.pack(">HH", 0xFF00 | marker, len(payload) + 2) + payload
 
     one_code = bytes([1] + [0] * 15) + b"\x00"  # one code of length 1, for symbol 0
-    return b"".join([
-        b"\xff\xd8",
-        segment(0xE0, b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"),
-        segment(0xDB, b"\x00" + bytes([1] * 64)),
-        segment(0xC0, b"\x08\x00\x08\x00\x08\x01\x01\x11\x00"),
-        segment(0xC4, b"\x00" + one_code),  # DC table 0
-        segment(0xC4, b"\x10" + one_code),  # AC table 0
-        segment(0xDA, b"\x01\x01\x00\x00\x3f\x00"),
-        b"\x3f",  # DC difference 0, then end of block; padded with ones
-        b"\xff\xd9",
-    ])
+    return b"".join(
+        [
+            b"\xff\xd8",
+            segment(0xE0, b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"),
+            segment(0xDB, b"\x00" + bytes([1] * 64)),
+            segment(0xC0, b"\x08\x00\x08\x00\x08\x01\x01\x11\x00"),
+            segment(0xC4, b"\x00" + one_code),  # DC table 0
+            segment(0xC4, b"\x10" + one_code),  # AC table 0
+            segment(0xDA, b"\x01\x01\x00\x00\x3f\x00"),
+            b"\x3f",  # DC difference 0, then end of block; padded with ones
+            b"\xff\xd9",
+        ]
+    )
 
 
 def docx_bytes() -> bytes:
@@ -75,10 +77,12 @@ def zip_bytes(members: dict[str, bytes]) -> bytes:
 
 
 def ofd_bytes() -> bytes:
-    return zip_bytes({
-        "OFD.xml": b'<?xml version="1.0" encoding="UTF-8"?><ofd:OFD xmlns:ofd="http://www.ofdspec.org/2016"/>',
-        "Doc_0/Document.xml": b"<ofd:Document/>",
-    })
+    return zip_bytes(
+        {
+            "OFD.xml": b'<?xml version="1.0" encoding="UTF-8"?><ofd:OFD xmlns:ofd="http://www.ofdspec.org/2016"/>',
+            "Doc_0/Document.xml": b"<ofd:Document/>",
+        }
+    )
 
 
 @functools.cache
@@ -106,7 +110,7 @@ def declared_size_zip(declared: int) -> bytes:
         archive.writestr("word/media/image1.bin", payload)
     data = bytearray(buffer.getvalue())
     entry = data.rfind(b"PK\x01\x02")  # the central directory entry of the last member
-    data[entry + 24:entry + 28] = struct.pack("<I", declared)
+    data[entry + 24 : entry + 28] = struct.pack("<I", declared)
     return bytes(data)
 
 
@@ -126,11 +130,18 @@ def test_allowed_types_are_accepted_by_content(world: World, kind: str) -> None:
     assert content_type in ALLOWED_TYPES
     name = f"材料.{kind}"
     workflow.report_progress(
-        measure=world.a.measures[0], actor=world.dept, text="上传材料",
-        files=[(name, io.BytesIO(content))], now=at(0),
+        measure=world.a.measures[0],
+        actor=world.dept,
+        text="上传材料",
+        files=[(name, io.BytesIO(content))],
+        now=at(0),
     )
     evidence = Evidence.objects.get()
-    assert (evidence.original_name, evidence.content_type, evidence.size) == (name, content_type, len(content))
+    assert (evidence.original_name, evidence.content_type, evidence.size) == (
+        name,
+        content_type,
+        len(content),
+    )
     assert Path(evidence.file.path).read_bytes() == content
 
 
@@ -140,10 +151,22 @@ def test_an_xlsx_named_docx_is_stored_as_what_it_is() -> None:
 
 
 REFUSED = {
-    "exe renamed pdf": ("整改报告.pdf", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + bytes(200), "类型不允许"),
-    "html": ("说明.html", b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>", "类型不允许"),
+    "exe renamed pdf": (
+        "整改报告.pdf",
+        b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + bytes(200),
+        "类型不允许",
+    ),
+    "html": (
+        "说明.html",
+        b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>",
+        "类型不允许",
+    ),
     "plain zip": ("材料.zip", zip_bytes({"说明.txt": "整改情况".encode()}), "类型不允许"),
-    "docx without content types": ("假文档.docx", zip_bytes({"word/document.xml": b"<w:document/>"}), "类型不允许"),
+    "docx without content types": (
+        "假文档.docx",
+        zip_bytes({"word/document.xml": b"<w:document/>"}),
+        "类型不允许",
+    ),
     "empty": ("空白.pdf", b"", "为空"),
     "ratio bomb": ("炸弹.docx", None, "压缩炸弹"),
     "member-count bomb": ("成员.docx", None, "压缩炸弹"),
@@ -159,7 +182,9 @@ def refused_content(case: str) -> bytes:
     if case == "ratio bomb":  # 11 MB of zeros: under 200 MB but expands more than 100×
         return zip_bytes({"[Content_Types].xml": b"<Types/>", "word/document.xml": bytes(11 << 20)})
     if case == "member-count bomb":
-        return zip_bytes({"[Content_Types].xml": b"<Types/>", **{f"word/{i}.xml": b"" for i in range(2001)}})
+        return zip_bytes(
+            {"[Content_Types].xml": b"<Types/>", **{f"word/{i}.xml": b"" for i in range(2001)}}
+        )
     if case == "declared 205 MB":
         return declared_size_zip(205 * 1024 * 1024)
     return zip_bomb()
@@ -171,8 +196,11 @@ def test_refused_files_name_the_file(world: World, case: str) -> None:
     mark = audit_mark()
     with pytest.raises(DomainError) as exc:
         workflow.report_progress(
-            measure=world.a.measures[0], actor=world.dept, text="上传材料",
-            files=[(name, io.BytesIO(refused_content(case)))], now=at(0),
+            measure=world.a.measures[0],
+            actor=world.dept,
+            text="上传材料",
+            files=[(name, io.BytesIO(refused_content(case)))],
+            now=at(0),
         )
     assert f"“{name}”" in exc.value.message
     assert reason in exc.value.message
@@ -195,17 +223,27 @@ def test_the_size_limit_is_a_setting(settings) -> None:
 def test_one_bad_file_among_several_saves_nothing(world: World, data_dir: Path) -> None:
     measure = world.a.measures[0]
     mark = audit_mark()
-    files = [pdf_file("好.pdf"), ("病毒.pdf", io.BytesIO(b"MZ" + bytes(100))), ("照片.png", io.BytesIO(PNG))]
+    files = [
+        pdf_file("好.pdf"),
+        ("病毒.pdf", io.BytesIO(b"MZ" + bytes(100))),
+        ("照片.png", io.BytesIO(PNG)),
+    ]
 
     with pytest.raises(DomainError, match="“病毒.pdf”"):
-        workflow.report_progress(measure=measure, actor=world.dept, text="三份材料", files=files, now=at(0))
+        workflow.report_progress(
+            measure=measure, actor=world.dept, text="三份材料", files=files, now=at(0)
+        )
 
     assert reload(measure).status == MeasureStatus.DRAFT
     assert reload(measure).last_progress_at is None
     assert not ProgressUpdate.objects.exists()
     assert not Evidence.objects.exists()
     assert entries_since(mark) == []
-    stored = [p for p in (data_dir / "files").rglob("*") if p.is_file()] if (data_dir / "files").exists() else []
+    stored = (
+        [p for p in (data_dir / "files").rglob("*") if p.is_file()]
+        if (data_dir / "files").exists()
+        else []
+    )
     assert stored == []
 
 
@@ -217,7 +255,7 @@ def _damaged(patches: dict[int, bytes]) -> bytes:
     data = bytearray(zip_bytes({"a.txt": b"x"}))
     entry = data.rfind(b"PK\x01\x02")
     for offset, patch in patches.items():
-        data[entry + offset:entry + offset + len(patch)] = patch
+        data[entry + offset : entry + offset + len(patch)] = patch
     return bytes(data)
 
 
@@ -242,7 +280,9 @@ DOCX = docx_bytes()
     cut=st.integers(min_value=4, max_value=len(DOCX)),
     flips=st.lists(st.tuples(st.integers(0, len(DOCX) - 1), st.integers(0, 255)), max_size=8),
 )
-def test_a_damaged_archive_is_refused_not_crashed_on(cut: int, flips: list[tuple[int, int]]) -> None:
+def test_a_damaged_archive_is_refused_not_crashed_on(
+    cut: int, flips: list[tuple[int, int]]
+) -> None:
     data = bytearray(DOCX)
     for index, value in flips:
         data[index] = value

@@ -68,8 +68,11 @@ def test_progress_with_evidence_starts_the_measure_and_stores_the_files(world: W
     mark = audit_mark()
 
     update = workflow.report_progress(
-        measure=measure, actor=world.dept, text="  已召开专题会议部署。 ",
-        files=[pdf_file("会议纪要.pdf"), png_file("现场照片.png")], now=at(0),
+        measure=measure,
+        actor=world.dept,
+        text="  已召开专题会议部署。 ",
+        files=[pdf_file("会议纪要.pdf"), png_file("现场照片.png")],
+        now=at(0),
     )
 
     measure = reload(measure)
@@ -78,7 +81,11 @@ def test_progress_with_evidence_starts_the_measure_and_stores_the_files(world: W
     assert measure.version == 2
     stored = ProgressUpdate.objects.get()
     assert stored == update
-    assert (stored.measure_id, stored.author_id, stored.text) == (measure.pk, world.dept.pk, "已召开专题会议部署。")
+    assert (stored.measure_id, stored.author_id, stored.text) == (
+        measure.pk,
+        world.dept.pk,
+        "已召开专题会议部署。",
+    )
     assert (stored.created_at, stored.is_completion_claim) == (at(0), False)
 
     by_name = {e.original_name: e for e in Evidence.objects.filter(progress=update)}
@@ -102,11 +109,19 @@ def test_progress_with_evidence_starts_the_measure_and_stores_the_files(world: W
         assert path.read_bytes() == content
 
     assert problem_status(world.a.problems[0]) == ProblemStatus.IN_PROGRESS
-    assert_transitions(mark, [
-        ("evidence.uploaded", world.dept, None, None),
-        ("evidence.uploaded", world.dept, None, None),
-        ("measure.progress_reported", world.dept, MeasureStatus.DRAFT, MeasureStatus.IN_PROGRESS),
-    ])
+    assert_transitions(
+        mark,
+        [
+            ("evidence.uploaded", world.dept, None, None),
+            ("evidence.uploaded", world.dept, None, None),
+            (
+                "measure.progress_reported",
+                world.dept,
+                MeasureStatus.DRAFT,
+                MeasureStatus.IN_PROGRESS,
+            ),
+        ],
+    )
     uploaded = entries_since(mark)[0]
     assert uploaded.object_type == "Evidence"
     assert uploaded.after["sha256"] == hashlib.sha256(PDF).hexdigest()
@@ -117,8 +132,11 @@ def test_progress_with_evidence_starts_the_measure_and_stores_the_files(world: W
 
 def test_content_type_comes_from_the_content_not_the_name(world: World) -> None:
     workflow.report_progress(
-        measure=world.a.measures[0], actor=world.dept, text="照片",
-        files=[("扫描件.pdf", BytesIO(PNG))], now=at(0),
+        measure=world.a.measures[0],
+        actor=world.dept,
+        text="照片",
+        files=[("扫描件.pdf", BytesIO(PNG))],
+        now=at(0),
     )
     assert Evidence.objects.get().content_type == "image/png"
 
@@ -155,34 +173,59 @@ def test_lifecycle_from_draft_to_closed(world: World) -> None:
     assert (measure.submitted_by_id, measure.submitted_at) == (world.dept.pk, at(1))
     claim = ProgressUpdate.objects.get(is_completion_claim=True)
     assert (claim.measure_id, claim.author_id, claim.text, claim.created_at) == (
-        measure.pk, world.dept.pk, "已全部完成。", at(1)
+        measure.pk,
+        world.dept.pk,
+        "已全部完成。",
+        at(1),
     )
-    assert_transitions(mark, [
-        ("measure.submitted", world.dept, MeasureStatus.IN_PROGRESS, MeasureStatus.SUBMITTED)
-    ])
+    assert_transitions(
+        mark,
+        [("measure.submitted", world.dept, MeasureStatus.IN_PROGRESS, MeasureStatus.SUBMITTED)],
+    )
 
     mark = audit_mark()
-    workflow.leader_review(measure=measure, actor=world.leader, approve=True, reason="同意", now=at(2))
+    workflow.leader_review(
+        measure=measure, actor=world.leader, approve=True, reason="同意", now=at(2)
+    )
     measure = reload(measure)
     assert measure.status == MeasureStatus.APPROVED
     review = Review.objects.get()
-    assert (review.stage, review.decision, review.reason) == (ReviewStage.LEADER, ReviewDecision.APPROVED, "同意")
-    assert (review.reviewer_id, review.submitter_id, review.created_at) == (world.leader.pk, world.dept.pk, at(2))
-    assert_transitions(mark, [
-        ("measure.approved_by_leader", world.leader, MeasureStatus.SUBMITTED, MeasureStatus.APPROVED)
-    ])
+    assert (review.stage, review.decision, review.reason) == (
+        ReviewStage.LEADER,
+        ReviewDecision.APPROVED,
+        "同意",
+    )
+    assert (review.reviewer_id, review.submitter_id, review.created_at) == (
+        world.leader.pk,
+        world.dept.pk,
+        at(2),
+    )
+    assert_transitions(
+        mark,
+        [
+            (
+                "measure.approved_by_leader",
+                world.leader,
+                MeasureStatus.SUBMITTED,
+                MeasureStatus.APPROVED,
+            )
+        ],
+    )
 
     mark = audit_mark()
     workflow.close_measure(measure=measure, actor=world.secretary, approve=True, now=at(3))
     measure = reload(measure)
     assert (measure.status, measure.closed_at) == (MeasureStatus.CLOSED, at(3))
+    assert measure.submitted_by_id == world.dept.pk  # who claimed completion stays on record
     closure = Review.objects.get(stage=ReviewStage.CLOSURE)
     assert (closure.decision, closure.reviewer_id, closure.submitter_id) == (
-        ReviewDecision.APPROVED, world.secretary.pk, world.dept.pk
+        ReviewDecision.APPROVED,
+        world.secretary.pk,
+        world.dept.pk,
     )
-    assert_transitions(mark, [
-        ("measure.closed", world.secretary, MeasureStatus.APPROVED, MeasureStatus.CLOSED)
-    ])
+    assert_transitions(
+        mark, [("measure.closed", world.secretary, MeasureStatus.APPROVED, MeasureStatus.CLOSED)]
+    )
     # The sibling measure is still a draft: the problem is not done yet.
     assert problem_status(problem) == ProblemStatus.IN_PROGRESS
     assert measure.version == 5
@@ -240,11 +283,15 @@ ILLEGAL: dict[str, tuple[Callable[[World, Measure], Measure], Step]] = {
     ),
     "submit twice": (
         to_submitted,
-        lambda w, m: workflow.submit_for_review(measure=m, actor=w.dept, text="再次提交", now=at(5)),
+        lambda w, m: workflow.submit_for_review(
+            measure=m, actor=w.dept, text="再次提交", now=at(5)
+        ),
     ),
     "submit a closed measure": (
         to_closed,
-        lambda w, m: workflow.submit_for_review(measure=m, actor=w.dept, text="再次提交", now=at(5)),
+        lambda w, m: workflow.submit_for_review(
+            measure=m, actor=w.dept, text="再次提交", now=at(5)
+        ),
     ),
     "progress while submitted": (
         to_submitted,
@@ -260,7 +307,9 @@ ILLEGAL: dict[str, tuple[Callable[[World, Measure], Measure], Step]] = {
     ),
     "reopen an open measure": (
         to_approved,
-        lambda w, m: workflow.reopen_measure(measure=m, actor=w.secretary, reason="回头看", now=at(5)),
+        lambda w, m: workflow.reopen_measure(
+            measure=m, actor=w.secretary, reason="回头看", now=at(5)
+        ),
     ),
     "close twice": (
         to_closed,
@@ -301,22 +350,36 @@ def test_leader_returns_with_a_reason_and_the_department_resubmits(world: World)
     measure = to_submitted(world, world.a.measures[0])
     mark = audit_mark()
 
-    workflow.leader_review(measure=measure, actor=world.leader, approve=False, reason=" 佐证不足 ", now=at(2))
+    workflow.leader_review(
+        measure=measure, actor=world.leader, approve=False, reason=" 佐证不足 ", now=at(2)
+    )
 
     measure = reload(measure)
     assert measure.status == MeasureStatus.IN_PROGRESS
     assert (measure.submitted_by_id, measure.submitted_at) == (None, None)
     review = Review.objects.get()
     assert (review.stage, review.decision, review.reason) == (
-        ReviewStage.LEADER, ReviewDecision.RETURNED, "佐证不足"
+        ReviewStage.LEADER,
+        ReviewDecision.RETURNED,
+        "佐证不足",
     )
     assert (review.reviewer_id, review.submitter_id) == (world.leader.pk, world.dept.pk)
-    assert_transitions(mark, [
-        ("measure.returned_by_leader", world.leader, MeasureStatus.SUBMITTED, MeasureStatus.IN_PROGRESS)
-    ])
+    assert_transitions(
+        mark,
+        [
+            (
+                "measure.returned_by_leader",
+                world.leader,
+                MeasureStatus.SUBMITTED,
+                MeasureStatus.IN_PROGRESS,
+            )
+        ],
+    )
     assert problem_status(world.a.problems[0]) == ProblemStatus.IN_PROGRESS
 
-    workflow.report_progress(measure=measure, actor=world.dept, text="补充材料", files=[pdf_file()], now=at(3))
+    workflow.report_progress(
+        measure=measure, actor=world.dept, text="补充材料", files=[pdf_file()], now=at(3)
+    )
     workflow.submit_for_review(measure=measure, actor=world.dept, text="已补充", now=at(4))
     assert reload(measure).status == MeasureStatus.SUBMITTED
 
@@ -325,17 +388,34 @@ def test_secretary_returns_an_approved_measure_with_a_reason(world: World) -> No
     measure = to_approved(world, world.a.measures[0])
     mark = audit_mark()
 
-    workflow.close_measure(measure=measure, actor=world.secretary, approve=False, reason="需补充制度文件", now=at(3))
+    workflow.close_measure(
+        measure=measure, actor=world.secretary, approve=False, reason="需补充制度文件", now=at(3)
+    )
 
     measure = reload(measure)
-    assert (measure.status, measure.closed_at, measure.submitted_by_id) == (MeasureStatus.IN_PROGRESS, None, None)
+    assert (measure.status, measure.closed_at, measure.submitted_by_id) == (
+        MeasureStatus.IN_PROGRESS,
+        None,
+        None,
+    )
     review = Review.objects.get(stage=ReviewStage.CLOSURE)
     assert (review.decision, review.reason, review.reviewer_id, review.submitter_id) == (
-        ReviewDecision.RETURNED, "需补充制度文件", world.secretary.pk, world.dept.pk
+        ReviewDecision.RETURNED,
+        "需补充制度文件",
+        world.secretary.pk,
+        world.dept.pk,
     )
-    assert_transitions(mark, [
-        ("measure.returned_by_secretary", world.secretary, MeasureStatus.APPROVED, MeasureStatus.IN_PROGRESS)
-    ])
+    assert_transitions(
+        mark,
+        [
+            (
+                "measure.returned_by_secretary",
+                world.secretary,
+                MeasureStatus.APPROVED,
+                MeasureStatus.IN_PROGRESS,
+            )
+        ],
+    )
 
 
 @pytest.mark.parametrize("stage", ["leader", "closure"])
@@ -343,17 +423,13 @@ def test_secretary_returns_an_approved_measure_with_a_reason(world: World) -> No
 def test_a_return_needs_a_reason(world: World, stage: str, reason: str) -> None:
     if stage == "leader":
         measure = to_submitted(world, world.a.measures[0])
-        call = lambda: workflow.leader_review(  # noqa: E731
-            measure=measure, actor=world.leader, approve=False, reason=reason, now=at(3)
-        )
+        service, actor = workflow.leader_review, world.leader
     else:
         measure = to_approved(world, world.a.measures[0])
-        call = lambda: workflow.close_measure(  # noqa: E731
-            measure=measure, actor=world.secretary, approve=False, reason=reason, now=at(3)
-        )
+        service, actor = workflow.close_measure, world.secretary
     mark, before = audit_mark(), counts()
     with pytest.raises(DomainError) as exc:
-        call()
+        service(measure=measure, actor=actor, approve=False, reason=reason, now=at(3))
     assert exc.value.field == "reason"
     assert reload(measure).status == measure.status
     assert counts() == before
@@ -377,10 +453,15 @@ def test_reopen_a_closed_measure_with_a_reason(world: World, who: str) -> None:
     assert measure.reopened_count == 1
     review = Review.objects.get(stage=ReviewStage.REOPEN)
     assert (review.decision, review.reason, review.reviewer_id, review.submitter_id) == (
-        ReviewDecision.REOPENED, "回头看发现问题反弹", actor.pk, None
+        ReviewDecision.REOPENED,
+        "回头看发现问题反弹",
+        actor.pk,
+        None,
     )
     assert review.created_at == at(30)
-    assert_transitions(mark, [("measure.reopened", actor, MeasureStatus.CLOSED, MeasureStatus.IN_PROGRESS)])
+    assert_transitions(
+        mark, [("measure.reopened", actor, MeasureStatus.CLOSED, MeasureStatus.IN_PROGRESS)]
+    )
     assert problem_status(world.a.problems[0]) == ProblemStatus.IN_PROGRESS
 
 
@@ -411,48 +492,67 @@ def test_reopen_needs_a_reason(world: World) -> None:
         ([("deadline", "closed"), ("ongoing", "in_progress")], ProblemStatus.IN_PROGRESS),
     ],
 )
-def test_problem_status_is_derived_from_its_measures(pairs: list[tuple[str, str]], expected: str) -> None:
+def test_problem_status_is_derived_from_its_measures(
+    pairs: list[tuple[str, str]], expected: str
+) -> None:
     assert derive_problem_status(pairs) == expected
 
 
 def _problem_with_ongoing_measure(world: World) -> tuple[Problem, Measure, Measure]:
-    problem = plan.add_problem(category=world.a.problems[0].category, text="制度执行不经常。", actor=world.coordinator)
+    problem = plan.add_problem(
+        category=world.a.problems[0].category, text="制度执行不经常。", actor=world.coordinator
+    )
     kwargs = dict(
-        problem=problem, responsible_leader=world.leader,
-        lead_department=world.a.departments["综合处"], actor=world.coordinator,
+        problem=problem,
+        responsible_leader=world.leader,
+        lead_department=world.a.departments["综合处"],
+        actor=world.coordinator,
     )
     once = plan.add_measure(text="修订学习制度", kind=MeasureKind.DEADLINE, **kwargs)
     ongoing = plan.add_measure(text="每季度检查制度执行", kind=MeasureKind.ONGOING, **kwargs)
     return problem, once, ongoing
 
 
-def test_closed_ongoing_measure_makes_the_problem_partly_done_and_takes_progress(world: World) -> None:
+def test_closed_ongoing_measure_makes_the_problem_partly_done_and_takes_progress(
+    world: World,
+) -> None:
     problem, once, ongoing = _problem_with_ongoing_measure(world)
     to_closed(world, once)
-    assert problem_status(problem) == ProblemStatus.IN_PROGRESS  # the ongoing work has not closed yet
+    assert (
+        problem_status(problem) == ProblemStatus.IN_PROGRESS
+    )  # the ongoing work has not closed yet
     to_closed(world, ongoing)
     assert problem_status(problem) == ProblemStatus.PARTIAL
 
     mark = audit_mark()
     workflow.report_progress(
-        measure=ongoing, actor=world.dept, text="第一季度检查已完成。", files=[pdf_file("一季度.pdf")], now=at(90)
+        measure=ongoing,
+        actor=world.dept,
+        text="第一季度检查已完成。",
+        files=[pdf_file("一季度.pdf")],
+        now=at(90),
     )
     ongoing = reload(ongoing)
     assert ongoing.status == MeasureStatus.CLOSED
     assert ongoing.last_progress_at == at(90)
     assert ProgressUpdate.objects.filter(measure=ongoing, text="第一季度检查已完成。").exists()
     assert Evidence.objects.filter(measure=ongoing, original_name="一季度.pdf").exists()
-    assert_transitions(mark, [
-        ("evidence.uploaded", world.dept, None, None),
-        ("measure.progress_reported", world.dept, MeasureStatus.CLOSED, MeasureStatus.CLOSED),
-    ])
+    assert_transitions(
+        mark,
+        [
+            ("evidence.uploaded", world.dept, None, None),
+            ("measure.progress_reported", world.dept, MeasureStatus.CLOSED, MeasureStatus.CLOSED),
+        ],
+    )
     assert problem_status(problem) == ProblemStatus.PARTIAL
 
-    workflow.reopen_measure(measure=once, actor=world.office, reason="回头看发现制度未执行", now=at(100))
+    workflow.reopen_measure(
+        measure=once, actor=world.office, reason="回头看发现制度未执行", now=at(100)
+    )
     assert problem_status(problem) == ProblemStatus.IN_PROGRESS
 
 
-# ------------------------------------------------------------------ nobody reviews their own submission
+# ------------------------------------------------------- nobody reviews their own submission
 
 
 def test_a_leader_cannot_approve_what_they_submitted(world: World) -> None:
@@ -460,16 +560,23 @@ def test_a_leader_cannot_approve_what_they_submitted(world: World) -> None:
     grant_role(user=both, organisation=world.a.departments["综合处"], role=Role.DEPARTMENT)
     grant_role(user=both, organisation=world.a.org, role=Role.LEADER)
     measure = plan.add_measure(
-        problem=world.a.problems[0], text="本人牵头又分管的措施", responsible_leader=both,
-        lead_department=world.a.departments["综合处"], actor=world.coordinator,
+        problem=world.a.problems[0],
+        text="本人牵头又分管的措施",
+        responsible_leader=both,
+        lead_department=world.a.departments["综合处"],
+        actor=world.coordinator,
     )
-    workflow.report_progress(measure=measure, actor=both, text="已完成", files=[pdf_file()], now=at(0))
+    workflow.report_progress(
+        measure=measure, actor=both, text="已完成", files=[pdf_file()], now=at(0)
+    )
     workflow.submit_for_review(measure=measure, actor=both, text="已完成", now=at(1))
     mark = audit_mark()
 
     for approve in (True, False):
         with pytest.raises(DomainError, match="不能审核本人提交的事项"):
-            workflow.leader_review(measure=measure, actor=both, approve=approve, reason="自审", now=at(2))
+            workflow.leader_review(
+                measure=measure, actor=both, approve=approve, reason="自审", now=at(2)
+            )
 
     assert reload(measure).status == MeasureStatus.SUBMITTED
     assert not Review.objects.exists()
@@ -481,7 +588,9 @@ def test_a_secretary_cannot_close_what_they_submitted(world: World) -> None:
     grant_role(user=both, organisation=world.a.departments["综合处"], role=Role.DEPARTMENT)
     grant_role(user=both, organisation=world.a.org, role=Role.SECRETARY)
     measure = world.a.measures[0]
-    workflow.report_progress(measure=measure, actor=both, text="已完成", files=[pdf_file()], now=at(0))
+    workflow.report_progress(
+        measure=measure, actor=both, text="已完成", files=[pdf_file()], now=at(0)
+    )
     workflow.submit_for_review(measure=measure, actor=both, text="已完成", now=at(1))
     workflow.leader_review(measure=measure, actor=world.leader, approve=True, now=at(2))
 
@@ -497,22 +606,34 @@ def test_the_database_refuses_a_review_of_ones_own_submission(world: World) -> N
     measure = to_submitted(world, world.a.measures[0])
     with pytest.raises(IntegrityError, match="review_not_own_submission"), transaction.atomic():
         Review.objects.create(
-            measure=measure, stage=ReviewStage.LEADER, decision=ReviewDecision.APPROVED,
-            reviewer=world.dept, submitter=world.dept, created_at=at(2),
+            measure=measure,
+            stage=ReviewStage.LEADER,
+            decision=ReviewDecision.APPROVED,
+            reviewer=world.dept,
+            submitter=world.dept,
+            created_at=at(2),
         )
     # The same row by another reviewer is accepted: the constraint is about the pair.
     Review.objects.create(
-        measure=measure, stage=ReviewStage.LEADER, decision=ReviewDecision.APPROVED,
-        reviewer=world.leader, submitter=world.dept, created_at=at(2),
+        measure=measure,
+        stage=ReviewStage.LEADER,
+        decision=ReviewDecision.APPROVED,
+        reviewer=world.leader,
+        submitter=world.dept,
+        created_at=at(2),
     )
 
 
 # ------------------------------------------------------------------ who may do what
 
-STEPS: dict[str, tuple[Callable[[World, Measure], Measure], Callable[[World, Measure, object], object], str]] = {
+STEPS: dict[
+    str, tuple[Callable[[World, Measure], Measure], Callable[[World, Measure, object], object], str]
+] = {
     "report_progress": (
         lambda w, m: m,
-        lambda w, m, u: workflow.report_progress(measure=m, actor=u, text="进展", files=[pdf_file()], now=at(5)),
+        lambda w, m, u: workflow.report_progress(
+            measure=m, actor=u, text="进展", files=[pdf_file()], now=at(5)
+        ),
         MeasureStatus.IN_PROGRESS,
     ),
     "submit": (
@@ -527,7 +648,9 @@ STEPS: dict[str, tuple[Callable[[World, Measure], Measure], Callable[[World, Mea
     ),
     "leader_return": (
         to_submitted,
-        lambda w, m, u: workflow.leader_review(measure=m, actor=u, approve=False, reason="退回", now=at(5)),
+        lambda w, m, u: workflow.leader_review(
+            measure=m, actor=u, approve=False, reason="退回", now=at(5)
+        ),
         MeasureStatus.IN_PROGRESS,
     ),
     "close": (
@@ -552,8 +675,20 @@ ALLOWED = {
 }
 
 PERSONAS = [
-    "office", "secretary", "leader", "leader2", "coordinator", "inspector", "dept", "dept_support",
-    "outsider_secretary", "outsider_leader", "outsider_dept", "sysadmin", "secadmin", "auditadmin",
+    "office",
+    "secretary",
+    "leader",
+    "leader2",
+    "coordinator",
+    "inspector",
+    "dept",
+    "dept_support",
+    "outsider_secretary",
+    "outsider_leader",
+    "outsider_dept",
+    "sysadmin",
+    "secadmin",
+    "auditadmin",
 ]
 
 
@@ -584,10 +719,14 @@ def test_unit_b_roles_are_refused_on_unit_a_even_in_their_own_role(world: World)
     """Same role names, wrong unit: the role is held at unit B, the measure belongs to A."""
     a_measure = to_approved(world, world.a.measures[0])
     with pytest.raises(PermissionRefused):
-        workflow.close_measure(measure=a_measure, actor=world.outsider_secretary, approve=True, now=at(5))
+        workflow.close_measure(
+            measure=a_measure, actor=world.outsider_secretary, approve=True, now=at(5)
+        )
     b_measure = world.b.measures[0]
     with pytest.raises(PermissionRefused):
-        workflow.report_progress(measure=b_measure, actor=world.dept, text="越权", files=[pdf_file()], now=at(5))
+        workflow.report_progress(
+            measure=b_measure, actor=world.dept, text="越权", files=[pdf_file()], now=at(5)
+        )
     assert reload(b_measure).status == MeasureStatus.DRAFT
     workflow.report_progress(measure=b_measure, actor=world.outsider_dept, text="本单位", now=at(5))
     assert reload(b_measure).status == MeasureStatus.IN_PROGRESS

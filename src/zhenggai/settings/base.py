@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "zhenggai.audit",
     "zhenggai.ledger",
     "zhenggai.documents",
+    "zhenggai.quality",
     "zhenggai.web",
 ]
 

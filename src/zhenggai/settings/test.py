@@ -14,3 +14,5 @@ STORAGES = {  # noqa: F405
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# WhiteNoise warns when STATIC_ROOT is missing, and the suite turns warnings into errors.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405

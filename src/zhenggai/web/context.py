@@ -15,7 +15,9 @@ from zhenggai.accounts.permissions import roles_of, scope_of
 NAV = [
     ("web:home", _("我的待办"), None, {"home"}),
     (
-        "web:inspections", _("整改台账"), "business",
+        "web:inspections",
+        _("整改台账"),
+        "business",
         {"inspections", "ledger", "problem.detail", "measure.detail"},
     ),
     ("web:reviews", _("审核"), {Role.LEADER, Role.SECRETARY}, {"reviews"}),

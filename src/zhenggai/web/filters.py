@@ -38,10 +38,16 @@ SHARED_FILTERS = ("category", "department", "leader", "overdue")
 
 
 class LedgerFilterForm(forms.Form):
-    category = forms.TypedChoiceField(label=_("问题类别"), required=False, coerce=int, empty_value=None)
+    category = forms.TypedChoiceField(
+        label=_("问题类别"), required=False, coerce=int, empty_value=None
+    )
     status = forms.ChoiceField(label=_("状态"), required=False)
-    department = forms.TypedChoiceField(label=_("责任部门"), required=False, coerce=int, empty_value=None)
-    leader = forms.TypedChoiceField(label=_("责任领导"), required=False, coerce=int, empty_value=None)
+    department = forms.TypedChoiceField(
+        label=_("责任部门"), required=False, coerce=int, empty_value=None
+    )
+    leader = forms.TypedChoiceField(
+        label=_("责任领导"), required=False, coerce=int, empty_value=None
+    )
     overdue = forms.BooleanField(label=_("只看逾期"), required=False)
     sort = forms.ChoiceField(label=_("排序"), required=False, choices=SORTS)
 
@@ -59,8 +65,8 @@ class LedgerFilterForm(forms.Form):
         self.fields["leader"].choices = everything + [
             (u.pk, str(u)) for u in unit_leaders(inspection.unit_id)
         ]
-        if tab == "problems":
-            del self.fields["sort"]
+        if tab in ("problems", "responsibility"):
+            del self.fields["sort"]  # problems keep their order; responsibility groups by leader
 
     def values(self) -> dict[str, Any]:
         """The valid filters; an invalid value (a stale bookmark) is ignored, not an error."""
@@ -72,7 +78,9 @@ class LedgerFilterForm(forms.Form):
         return any(k != "sort" for k in self.values())
 
 
-def filter_measures(measures: QuerySet[Measure], values: dict[str, Any], today: dt.date) -> QuerySet:
+def filter_measures(
+    measures: QuerySet[Measure], values: dict[str, Any], today: dt.date
+) -> QuerySet:
     if "category" in values:
         measures = measures.filter(problem__category_id=values["category"])
     if "status" in values:
@@ -88,9 +96,13 @@ def filter_measures(measures: QuerySet[Measure], values: dict[str, Any], today: 
 
 def sort_measures(measures: QuerySet[Measure], sort: str, today: dt.date) -> QuerySet:
     if sort == "deadline":
-        return measures.order_by(F("deadline").asc(nulls_last=True), "problem__position", "position")
+        return measures.order_by(
+            F("deadline").asc(nulls_last=True), "problem__position", "position"
+        )
     if sort == "-deadline":
-        return measures.order_by(F("deadline").desc(nulls_last=True), "problem__position", "position")
+        return measures.order_by(
+            F("deadline").desc(nulls_last=True), "problem__position", "position"
+        )
     if sort == "light":
         return measures.annotate(light_rank=light_rank_expression(today)).order_by(
             "light_rank", F("deadline").asc(nulls_last=True), "problem__position", "position"
@@ -107,7 +119,9 @@ def filter_problems(
     if "status" in values:
         problems = problems.filter(status=values["status"])
     if "department" in values:
-        problems = problems.filter(problems_having(user, Q(lead_department_id=values["department"])))
+        problems = problems.filter(
+            problems_having(user, Q(lead_department_id=values["department"]))
+        )
     if "leader" in values:
         problems = problems.filter(problems_having(user, Q(responsible_leader_id=values["leader"])))
     if values.get("overdue"):

@@ -30,18 +30,24 @@ class TextForm(forms.Form):
         if required:
             attrs["required"] = True
         self.fields[name] = forms.CharField(
-            label=label, required=False, max_length=5000, help_text=help_text,
+            label=label,
+            required=False,
+            max_length=5000,
+            help_text=help_text,
             widget=forms.Textarea(attrs=attrs),
         )
 
 
-def error_field(error: DomainError, form: forms.Form) -> str | None:
-    """The form field a domain error belongs to, or ``None`` for a form-level error."""
+def error_field(error: DomainError, form: forms.Form, *, with_files: bool = False) -> str | None:
+    """The field on this form a domain error belongs to; ``None`` shows it above the form."""
     name = FIELD_ALIASES.get(error.field or "", error.field)
-    if name == "files" or (name and name in form.fields):
+    if (name == "files" and with_files) or (name and name in form.fields):
         return name
     return None
 
 
 ACCEPT = ".pdf,.jpg,.jpeg,.png,.docx,.xlsx,.ofd"
-FILES_HELP = _("可一次选择多个文件;接受 PDF、JPG、PNG、DOCX、XLSX、OFD(按文件内容识别),单个文件不超过 %(mb)s MB。")
+FILES_HELP = _(
+    "可一次选择多个文件;接受 PDF、JPG、PNG、DOCX、XLSX、OFD(按文件内容识别),"
+    "单个文件不超过 %(mb)s MB。"
+)

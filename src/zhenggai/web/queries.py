@@ -54,26 +54,26 @@ def count_of(model: type[Model], link: str, condition: Q | None = None) -> Coale
 # ---------------------------------------------------------------- measures
 
 
-def with_ledger_columns(measures: QuerySet[Measure]) -> QuerySet[Measure]:
+def with_ledger_columns(
+    measures: QuerySet[Measure], *, supporting: bool = True
+) -> QuerySet[Measure]:
     """What a ledger row shows: problem, category, people, latest progress, evidence count.
 
-    One query for the rows plus one to prefetch the supporting departments of the page.
+    One query for the rows, plus one to prefetch the page's supporting departments when
+    the page shows them (``supporting``).
     """
     latest = ProgressUpdate.objects.filter(measure=OuterRef("pk")).order_by("-created_at", "-id")
     last_review = Review.objects.filter(measure=OuterRef("pk")).order_by("-created_at", "-id")
-    return (
-        measures.select_related(
-            "problem__category", "responsible_leader", "lead_department", "inspection__unit"
-        )
-        .prefetch_related("supporting_departments")
-        .annotate(
-            latest_progress=Subquery(latest.values("text")[:1]),
-            latest_progress_at=Subquery(latest.values("created_at")[:1]),
-            evidence_count=count_of(Evidence, "measure"),
-            last_decision=Subquery(last_review.values("decision")[:1]),
-            last_reason=Subquery(last_review.values("reason")[:1]),
-        )
+    rows = measures.select_related(
+        "problem__category", "responsible_leader", "lead_department", "inspection__unit"
+    ).annotate(
+        latest_progress=Subquery(latest.values("text")[:1]),
+        latest_progress_at=Subquery(latest.values("created_at")[:1]),
+        evidence_count=count_of(Evidence, "measure"),
+        last_decision=Subquery(last_review.values("decision")[:1]),
+        last_reason=Subquery(last_review.values("reason")[:1]),
     )
+    return rows.prefetch_related("supporting_departments") if supporting else rows
 
 
 def unit_ids_with_role(user: User | Any, role: str) -> set[int]:

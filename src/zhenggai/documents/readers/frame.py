@@ -23,15 +23,22 @@ _CN_UNITS = {"十": 10, "百": 100}
 NUMBER = r"(?:\d+|[〇零一二两三四五六七八九十百]+)"
 _DATE = re.compile(rf"^({NUMBER})\s*年\s*({NUMBER})\s*月\s*({NUMBER})\s*日$")
 _HEADING = re.compile(r"^([一二三四五六七八九十]+)\s*[、.．]\s*(\S.*)$")
-_TEAM = re.compile(r"([^,，。;；、:：\s]{1,30}?巡察组)")
+_TEAM = re.compile(r"([^,，。;；、:：\s]{1,30}?(?:巡察组|巡视组|审计组))")
+#: An audit may be signed by the audit office itself (市审计局) rather than a team.
+_AUDIT_OFFICE = re.compile(r"([^,，。;；、:：\s《》()（）]{1,20}?审计(?:局|厅|署|办|处))")
+#: The introduction names what was done: 巡察, 巡视 or 审计.
+_INSPECTED = re.compile(r"巡察|巡视|审计")
 _UNIT = re.compile(
-    r"对\s*([^,，。;；]{2,60}?)\s*(?:进行了?|开展了?|实施了?)\s*(?:常规|专项|机动|提级|延伸)?\s*巡察"
+    r"对\s*([^,，。;；]{2,60}?)\s*(?:进行了?|开展了?|实施了?)\s*(?:常规|专项|机动|提级|延伸)?\s*"
+    r"(?:巡察|巡视|审计)"
 )
 _PERIOD = re.compile(
     r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(?:至|到|—{1,2}|－|-|~|～)\s*"
     r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*日"
 )
-_FEEDBACK = re.compile(r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*日[^。;；]{0,60}?反馈")
+_FEEDBACK = re.compile(
+    r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*日[^。;；]{0,60}?(?:反馈|出具|下达|送达)"
+)
 _CLOSING_START = re.compile(
     r"^(?:欢迎|如有意见|联系方式|联系电话|举报电话|电话|邮政信箱|通信地址|通讯地址|电子邮箱|邮箱)"
 )
@@ -165,7 +172,8 @@ def _intro_error(what_zh: str, what_en: str, line: int) -> ReportReadError:
 def read_intro(preamble: list[Paragraph], stop_line: int) -> Intro:
     """Find the introduction (the paragraph naming the 巡察组 and the period) and the title."""
     index = next(
-        (i for i, p in enumerate(preamble) if "巡察" in p.text and _PERIOD.search(p.text)), None
+        (i for i, p in enumerate(preamble) if _INSPECTED.search(p.text) and _PERIOD.search(p.text)),
+        None,
     )
     if index is None:
         raise _intro_error("巡察时间", "inspection period", stop_line)
@@ -176,7 +184,7 @@ def read_intro(preamble: list[Paragraph], stop_line: int) -> Intro:
     y1, m1, d1, y2, m2, d2 = period.groups()
     start = _date_after(int(y1), int(m1), int(d1), dt.date.min, line)
     end = _date_after(int(y2) if y2 else None, int(m2), int(d2), start, line)
-    team = _TEAM.search(text)
+    team = _TEAM.search(text) or (_AUDIT_OFFICE.search(text) if "审计" in text else None)
     if team is None:
         raise _intro_error("巡察组", "inspection team (巡察组)", line)
     unit = _UNIT.search(text)
@@ -201,7 +209,8 @@ def read_intro(preamble: list[Paragraph], stop_line: int) -> Intro:
 
 def _title(paragraphs: list[Paragraph]) -> str:
     """The title lines, dropping a line that only repeats another with a suffix (a page title)."""
-    texts = [p.text for p in paragraphs]
+    # An addressee line (市审计局:) is not part of the title.
+    texts = [p.text for p in paragraphs if not p.text.endswith((":", "："))]
     kept = [t for t in texts if not any(o != t and t.startswith(o) for o in texts)]
     return "".join(dict.fromkeys(kept))
 

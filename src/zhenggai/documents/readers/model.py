@@ -58,6 +58,55 @@ class ParsedStated:
     done: int | None
     ongoing: bool
     text: str
+    lines: LineSpan | None = None
+
+
+#: Status classes a printed status falls into (see :func:`readers.status.status_kind`).
+STATUS_KINDS = ("done", "partial", "in_progress", "unknown")
+
+
+@dataclass(frozen=True)
+class ParsedStatus:
+    """A problem's status as printed (整改状态:阶段性完成 / 完成情况:已完成整改).
+
+    ``kind`` is the class it falls into — ``done`` (完成, 已整改), ``partial``
+    (阶段性完成, 基本完成), ``in_progress`` (正在整改, 未完成) or ``unknown`` — and
+    ``text`` the whole sentence as printed, label included.
+    """
+
+    kind: str
+    text: str
+    lines: LineSpan | None = None
+
+
+@dataclass(frozen=True)
+class ParsedTally:
+    """Counts printed for a group of problems (共发现问题3个,已整改2个,正在整改1个).
+
+    Each count is ``None`` when the sentence does not give it; ``text`` is the sentence.
+    """
+
+    total: int | None
+    done: int | None
+    partial: int | None
+    in_progress: int | None
+    text: str
+    lines: LineSpan | None = None
+
+
+@dataclass(frozen=True)
+class ParsedFigure:
+    """One summary figure the report prints, e.g. 已完成整改18个 or 收回资金12.5万元.
+
+    ``key`` is one of :data:`readers.summary.FIGURE_KEYS`; ``value`` is a count, a
+    percentage (``completion_rate``) or an amount in 元 (``funds_yuan``, converted
+    from 万元/亿元); ``text`` the words it was read from.
+    """
+
+    key: str
+    value: int | float
+    text: str
+    lines: LineSpan | None = None
 
 
 @dataclass(frozen=True)
@@ -83,16 +132,23 @@ class ParsedProblem:
     stated: ParsedStated | None
     measures: tuple[ParsedMeasure, ...]
     lines: LineSpan | None = None
+    status: ParsedStatus | None = None
 
 
 @dataclass(frozen=True)
 class ParsedCategory:
-    """A category of problems (问题类别), e.g. 关于“…”问题的整改; ``title`` is the quoted text."""
+    """A category of problems (问题类别), e.g. 关于“…”问题的整改; ``title`` is the quoted text.
+
+    ``area`` is the heading above it in three-level reports (``在“党的政治建设”方面``),
+    ``stated`` the counts printed for it (audit reports: 共发现问题N个,已整改N个…).
+    """
 
     number: str
     title: str
     problems: tuple[ParsedProblem, ...]
     lines: LineSpan | None = None
+    area: str | None = None
+    stated: ParsedTally | None = None
 
 
 @dataclass(frozen=True)
@@ -129,6 +185,7 @@ class ParsedReport:
     contact: ParsedContact | None = None
     warnings: tuple[ParsedWarning, ...] = ()
     layout: str = ""
+    summary: tuple[ParsedFigure, ...] = ()
 
     @property
     def problems(self) -> tuple[ParsedProblem, ...]:
@@ -139,6 +196,10 @@ class ParsedReport:
     def measures(self) -> tuple[ParsedMeasure, ...]:
         """All measures, in document order across problems."""
         return tuple(m for p in self.problems for m in p.measures)
+
+    def figure(self, key: str) -> int | float | None:
+        """The value of the first summary figure with ``key``, else ``None``."""
+        return next((f.value for f in self.summary if f.key == key), None)
 
     def problem(self, number: str) -> ParsedProblem:
         """The problem printed with ``number`` (e.g. ``"12"``); ``KeyError`` if absent."""

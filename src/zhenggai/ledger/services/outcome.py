@@ -39,7 +39,9 @@ def record_accountability(
     """纪检监察 or 整改办 records an accountability decision."""
     _check(actor, Action.RECORD_ACCOUNTABILITY, inspection, problem)
     if form not in AccountabilityForm.values:
-        raise DomainError(_("请选择问责方式。"), f"Unknown accountability form {form!r}.", field="form")
+        raise DomainError(
+            _("请选择问责方式。"), f"Unknown accountability form {form!r}.", field="form"
+        )
     if people < 1:
         raise DomainError(_("人次必须大于0。"), "People must be at least 1.", field="people")
     item = Accountability.objects.create(
@@ -58,7 +60,9 @@ def record_institution(
 ) -> Institution:
     _check(actor, Action.RECORD_OUTCOME, inspection, problem)
     if kind not in InstitutionKind.values:
-        raise DomainError(_("请选择制度类型。"), f"Unknown institution kind {kind!r}.", field="kind")
+        raise DomainError(
+            _("请选择制度类型。"), f"Unknown institution kind {kind!r}.", field="kind"
+        )
     title = title.strip()
     if not title:
         raise DomainError(_("请填写制度名称。"), "Title is required.", field="title")

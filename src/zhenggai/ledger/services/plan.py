@@ -12,7 +12,12 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from zhenggai.accounts.models import Organisation, OrganisationKind, User
-from zhenggai.accounts.permissions import Action, can_on_inspection, can_on_measure, can_register_in
+from zhenggai.accounts.permissions import (
+    Action,
+    can_on_inspection,
+    can_on_measure,
+    can_register_in,
+)
 from zhenggai.audit.log import record
 from zhenggai.core.errors import DomainError
 from zhenggai.ledger.models import (
@@ -42,7 +47,10 @@ def _require_inspection(actor: Any, action: Action, inspection: Inspection) -> N
 
 def _require_register(actor: Any, organisation: Organisation) -> None:
     if actor is not None and not can_register_in(actor, organisation):
-        raise PermissionRefused(_("只有巡察办可以登记巡察轮次和巡察。"), "Only the office registers rounds and inspections.")
+        raise PermissionRefused(
+            _("只有巡察办可以登记巡察轮次和巡察。"),
+            "Only the office registers rounds and inspections.",
+        )
 
 
 @transaction.atomic
@@ -51,7 +59,9 @@ def create_round(*, jurisdiction: Organisation, name: str, year: int, kind: str 
     if jurisdiction.kind != OrganisationKind.JURISDICTION:
         raise DomainError(_("巡察轮次必须属于管辖机构。"), "A round belongs to a jurisdiction.")
     if Round.objects.filter(jurisdiction=jurisdiction, name=name).exists():
-        raise DomainError(_("同名的巡察轮次已存在。"), "A round with this name exists.", field="name")
+        raise DomainError(
+            _("同名的巡察轮次已存在。"), "A round with this name exists.", field="name"
+        )
     rnd = Round.objects.create(jurisdiction=jurisdiction, name=name, year=year, kind=kind)
     record("round.created", actor=actor, obj=rnd, after={"name": name, "year": year})
     return rnd
@@ -79,7 +89,10 @@ def create_inspection(
     if not unit.path.startswith(round.jurisdiction.path):
         raise DomainError(_("该单位不在本轮次的管辖范围内。"), "The unit is outside the round's jurisdiction.")
     if Inspection.objects.filter(round=round, unit=unit).exists():
-        raise DomainError(_("本轮次已登记对该单位的巡察。"), "This unit is already inspected in this round.", field="unit")
+        raise DomainError(
+            _("本轮次已登记对该单位的巡察。"), "This unit is already inspected in this round.",
+            field="unit",
+        )
     if period_end < period_start:
         raise DomainError(_("巡察结束日期不能早于开始日期。"), "Period ends before it starts.", field="period_end")
     if feedback_date < period_start:
@@ -88,10 +101,13 @@ def create_inspection(
     report_due = report_due or add_months(feedback_date, settings.ZHENGGAI_REPORT_DUE_MONTHS)
     for field, due in (("plan_due", plan_due), ("report_due", report_due)):
         if due < feedback_date:
-            raise DomainError(_("报送期限不能早于反馈日期。"), "A due date precedes the feedback.", field=field)
+            raise DomainError(
+                _("报送期限不能早于反馈日期。"), "A due date precedes the feedback.", field=field
+            )
     inspection = Inspection.objects.create(
         round=round, unit=unit, unit_name=unit_name, team=team, period_start=period_start,
-        period_end=period_end, feedback_date=feedback_date, plan_due=plan_due, report_due=report_due,
+        period_end=period_end, feedback_date=feedback_date, plan_due=plan_due,
+        report_due=report_due,
         **extra,
     )
     record(
@@ -132,7 +148,8 @@ def add_problem(
 
 
 def _check_assignment(inspection: Inspection, leader: User | None, lead_department: Organisation | None, supporting: list[Organisation]) -> None:
-    fields = [("lead_department", lead_department)] + [("supporting_departments", d) for d in supporting]
+    fields = [("lead_department", lead_department)]
+    fields += [("supporting_departments", dept) for dept in supporting]
     for field, dept in [(f, d) for f, d in fields if d is not None]:
         if dept.kind != OrganisationKind.DEPARTMENT or dept.parent_id != inspection.unit_id:
             raise DomainError(

@@ -48,7 +48,8 @@ def cn_datetime(value: dt.datetime | None) -> str:
 def light(measure: Any, detail: bool = False) -> dict[str, Any]:
     """A measure's light as dot + word, with its workflow status beside it."""
     info = light_of(measure.status, measure.deadline, clock.today())
-    show_status = measure.status not in (MeasureStatus.CLOSED, MeasureStatus.DRAFT)
+    # On the measure page the workflow step has its own line; in lists it sits beside the light.
+    show_status = not detail and measure.status not in (MeasureStatus.CLOSED, MeasureStatus.DRAFT)
     return {
         "info": info,
         "status_label": measure.get_status_display() if show_status else "",
@@ -66,7 +67,10 @@ PROBLEM_DOTS = {
 
 @register.inclusion_tag("web/fragments/problem_status.html")
 def problem_status(problem: Any) -> dict[str, Any]:
-    return {"dot": PROBLEM_DOTS.get(problem.status, "not_started"), "label": problem.get_status_display()}
+    return {
+        "dot": PROBLEM_DOTS.get(problem.status, "not_started"),
+        "label": problem.get_status_display(),
+    }
 
 
 @register.filter

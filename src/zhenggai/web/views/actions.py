@@ -52,45 +52,93 @@ class ActionSpec:
 
 SPECS = [
     ActionSpec(
-        "progress", "web:measure.progress.add", Action.REPORT_PROGRESS, OPEN,
-        gettext_lazy("报送进展"), gettext_lazy("报送整改进展"),
+        "progress",
+        "web:measure.progress.add",
+        Action.REPORT_PROGRESS,
+        OPEN,
+        gettext_lazy("报送进展"),
+        gettext_lazy("报送整改进展"),
         gettext_lazy("进展和佐证材料记入本措施的时间轴,审核人和整改办都能看到;措施状态不变。"),
-        "text", gettext_lazy("进展情况"), True, "primary", with_files=True,
+        "text",
+        gettext_lazy("进展情况"),
+        True,
+        "primary",
+        with_files=True,
     ),
     ActionSpec(
-        "submit", "web:measure.submit", Action.SUBMIT, OPEN,
-        gettext_lazy("提交审核(申请销号)"), gettext_lazy("确认提交审核"),
+        "submit",
+        "web:measure.submit",
+        Action.SUBMIT,
+        OPEN,
+        gettext_lazy("提交审核(申请销号)"),
+        gettext_lazy("确认提交审核"),
         gettext_lazy("提交后措施转分管领导审核;审核完成前不能再报送进展。提交前须已上传佐证材料。"),
-        "text", gettext_lazy("完成情况说明"), True,
+        "text",
+        gettext_lazy("完成情况说明"),
+        True,
     ),
     ActionSpec(
-        "leader.approve", "web:measure.leader.approve", Action.LEADER_REVIEW,
-        (MeasureStatus.SUBMITTED,), gettext_lazy("审核通过"), gettext_lazy("确认审核通过"),
-        gettext_lazy("通过后措施转主要负责人销号。"), "reason", gettext_lazy("审核意见(可不填)"), False,
+        "leader.approve",
+        "web:measure.leader.approve",
+        Action.LEADER_REVIEW,
+        (MeasureStatus.SUBMITTED,),
+        gettext_lazy("审核通过"),
+        gettext_lazy("确认审核通过"),
+        gettext_lazy("通过后措施转主要负责人销号。"),
+        "reason",
+        gettext_lazy("审核意见(可不填)"),
+        False,
     ),
     ActionSpec(
-        "leader.return", "web:measure.leader.return", Action.LEADER_REVIEW,
-        (MeasureStatus.SUBMITTED,), gettext_lazy("退回"), gettext_lazy("确认退回"),
+        "leader.return",
+        "web:measure.leader.return",
+        Action.LEADER_REVIEW,
+        (MeasureStatus.SUBMITTED,),
+        gettext_lazy("退回"),
+        gettext_lazy("确认退回"),
         gettext_lazy("退回后措施回到“整改中”,由责任部门按意见补充后重新提交。"),
-        "reason", gettext_lazy("退回理由"), True, "danger",
+        "reason",
+        gettext_lazy("退回理由"),
+        True,
+        "danger",
     ),
     ActionSpec(
-        "close", "web:measure.close", Action.CLOSE, (MeasureStatus.APPROVED,),
-        gettext_lazy("销号"), gettext_lazy("确认销号"),
+        "close",
+        "web:measure.close",
+        Action.CLOSE,
+        (MeasureStatus.APPROVED,),
+        gettext_lazy("销号"),
+        gettext_lazy("确认销号"),
         gettext_lazy("销号后措施为“已销号”,计入问题的完成情况;如回头看发现问题可重新打开。"),
-        "reason", gettext_lazy("销号意见(可不填)"), False,
+        "reason",
+        gettext_lazy("销号意见(可不填)"),
+        False,
     ),
     ActionSpec(
-        "close.return", "web:measure.close.return", Action.CLOSE, (MeasureStatus.APPROVED,),
-        gettext_lazy("退回"), gettext_lazy("确认退回"),
+        "close.return",
+        "web:measure.close.return",
+        Action.CLOSE,
+        (MeasureStatus.APPROVED,),
+        gettext_lazy("退回"),
+        gettext_lazy("确认退回"),
         gettext_lazy("退回后措施回到“整改中”,由责任部门补充后重新提交,并再经分管领导审核。"),
-        "reason", gettext_lazy("退回理由"), True, "danger",
+        "reason",
+        gettext_lazy("退回理由"),
+        True,
+        "danger",
     ),
     ActionSpec(
-        "reopen", "web:measure.reopen", Action.REOPEN, (MeasureStatus.CLOSED,),
-        gettext_lazy("重新打开"), gettext_lazy("确认重新打开"),
+        "reopen",
+        "web:measure.reopen",
+        Action.REOPEN,
+        (MeasureStatus.CLOSED,),
+        gettext_lazy("重新打开"),
+        gettext_lazy("确认重新打开"),
         gettext_lazy("重新打开后措施回到“整改中”,销号记录保留,由责任部门继续整改。"),
-        "reason", gettext_lazy("重新打开的理由"), True, "danger",
+        "reason",
+        gettext_lazy("重新打开的理由"),
+        True,
+        "danger",
     ),
 ]
 SPEC_BY_KEY = {spec.key: spec for spec in SPECS}
@@ -142,10 +190,14 @@ class MeasureActionView(LoginRequiredMixin, View):
         )
 
     def render_form(
-        self, request: HttpRequest, measure: Measure, form: TextForm,
-        error: DomainError | None = None, status: int = 200,
+        self,
+        request: HttpRequest,
+        measure: Measure,
+        form: TextForm,
+        error: DomainError | None = None,
+        status: int = 200,
     ) -> HttpResponse:
-        target = error_field(error, form) if error else None
+        target = error_field(error, form, with_files=self.spec.with_files) if error else None
         if target in form.fields:
             form.fields[target].widget.attrs.update(
                 {"aria-invalid": "true", "aria-describedby": f"id_{target}-error"}
@@ -162,7 +214,11 @@ class MeasureActionView(LoginRequiredMixin, View):
             "accept": ACCEPT,
             "files_help": str(FILES_HELP) % {"mb": _max_mb()},
         }
-        template = "web/fragments/action_form.html" if wants_fragment(request) else "web/measure_action.html"
+        template = (
+            "web/fragments/action_form.html"
+            if wants_fragment(request)
+            else "web/measure_action.html"
+        )
         return render(request, template, context, status=status)
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -218,15 +274,21 @@ class LeaderApprove(MeasureActionView):
     spec = SPEC_BY_KEY["leader.approve"]
 
     def perform(self, request: HttpRequest, measure: Measure, text: str) -> str:
-        measure = workflow.leader_review(measure=measure, actor=request.user, approve=True, reason=text)
-        return _("已审核通过。下一步:由主要负责人%(names)s销号。") % {"names": _secretaries(measure)}
+        measure = workflow.leader_review(
+            measure=measure, actor=request.user, approve=True, reason=text
+        )
+        return _("已审核通过。下一步:由主要负责人%(names)s销号。") % {
+            "names": _secretaries(measure)
+        }
 
 
 class LeaderReturn(MeasureActionView):
     spec = SPEC_BY_KEY["leader.return"]
 
     def perform(self, request: HttpRequest, measure: Measure, text: str) -> str:
-        measure = workflow.leader_review(measure=measure, actor=request.user, approve=False, reason=text)
+        measure = workflow.leader_review(
+            measure=measure, actor=request.user, approve=False, reason=text
+        )
         return _("已退回。下一步:由%(dept)s按意见补充后重新提交。") % {"dept": _department(measure)}
 
 
@@ -234,7 +296,9 @@ class Close(MeasureActionView):
     spec = SPEC_BY_KEY["close"]
 
     def perform(self, request: HttpRequest, measure: Measure, text: str) -> str:
-        measure = workflow.close_measure(measure=measure, actor=request.user, approve=True, reason=text)
+        measure = workflow.close_measure(
+            measure=measure, actor=request.user, approve=True, reason=text
+        )
         return _("已销号。问题(%(number)s)当前状态:%(status)s。") % {
             "number": measure.problem.number,
             "status": measure.problem.get_status_display(),
@@ -245,7 +309,9 @@ class CloseReturn(MeasureActionView):
     spec = SPEC_BY_KEY["close.return"]
 
     def perform(self, request: HttpRequest, measure: Measure, text: str) -> str:
-        measure = workflow.close_measure(measure=measure, actor=request.user, approve=False, reason=text)
+        measure = workflow.close_measure(
+            measure=measure, actor=request.user, approve=False, reason=text
+        )
         return _("已退回。下一步:由%(dept)s补充后重新提交,再经分管领导审核。") % {
             "dept": _department(measure)
         }
@@ -256,4 +322,6 @@ class Reopen(MeasureActionView):
 
     def perform(self, request: HttpRequest, measure: Measure, text: str) -> str:
         measure = workflow.reopen_measure(measure=measure, actor=request.user, reason=text)
-        return _("已重新打开。下一步:由%(dept)s继续整改并报送进展。") % {"dept": _department(measure)}
+        return _("已重新打开。下一步:由%(dept)s继续整改并报送进展。") % {
+            "dept": _department(measure)
+        }

@@ -51,7 +51,7 @@ def _fill(section: Section, rows: QuerySet) -> Section:
 
 
 def _department_sections(user: Any) -> list[Section]:
-    mine = with_ledger_columns(department_measures(user))
+    mine = with_ledger_columns(department_measures(user), supporting=False)
     sent_back = Q(last_decision__in=[ReviewDecision.RETURNED, ReviewDecision.REOPENED])
     returned = mine.filter(sent_back, status=MeasureStatus.IN_PROGRESS)
     to_update = mine.filter(status__in=[MeasureStatus.DRAFT, MeasureStatus.IN_PROGRESS]).filter(
@@ -60,17 +60,21 @@ def _department_sections(user: Any) -> list[Section]:
     return [
         _fill(
             Section(
-                "returned", _("被退回或重新打开的措施"),
+                "returned",
+                _("被退回或重新打开的措施"),
                 _("审核人退回或重新打开了这些措施,请按意见补充后重新提交。"),
-                _("没有被退回的措施。"), "update",
+                _("没有被退回的措施。"),
+                "update",
             ),
             urgent_first(returned),
         ),
         _fill(
             Section(
-                "update", _("本部门需要报送进展的措施"),
+                "update",
+                _("本部门需要报送进展的措施"),
                 _("逾期的在最前,其次是完成时限最近的。完成后上传佐证材料并提交审核。"),
-                _("本部门暂无需要报送进展的措施。"), "update",
+                _("本部门暂无需要报送进展的措施。"),
+                "update",
             ),
             urgent_first(to_update),
         ),
@@ -80,21 +84,27 @@ def _department_sections(user: Any) -> list[Section]:
 def _coordinator_sections(user: Any) -> list[Section]:
     today = clock.today()
     units = unit_ids_with_role(user, Role.COORDINATOR)
-    unit_measures = with_ledger_columns(visible_measures(user).filter(inspection__unit_id__in=units))
+    unit_measures = with_ledger_columns(
+        visible_measures(user).filter(inspection__unit_id__in=units), supporting=False
+    )
     return [
         _fill(
             Section(
-                "urgent", _("逾期和临期的措施"),
+                "urgent",
+                _("逾期和临期的措施"),
                 _("完成时限已过或在10天之内、尚未销号的措施,请督促责任部门。"),
-                _("本单位没有逾期或临期的措施。"), "watch",
+                _("本单位没有逾期或临期的措施。"),
+                "watch",
             ),
             urgent_first(unit_measures.filter(overdue_q(today) | near_q(today))),
         ),
         _fill(
             Section(
-                "unassigned", _("未指定牵头部门的措施"),
+                "unassigned",
+                _("未指定牵头部门的措施"),
                 _("这些措施还没有牵头部门,没有人会报送进展。"),
-                _("所有措施都已指定牵头部门。"), "watch",
+                _("所有措施都已指定牵头部门。"),
+                "watch",
             ),
             urgent_first(
                 unit_measures.filter(lead_department__isnull=True).exclude(
@@ -111,9 +121,11 @@ def _office_section(user: Any) -> Section:
     )
     section = _fill(
         Section(
-            "units", _("所辖被巡察单位的整改情况"),
+            "units",
+            _("所辖被巡察单位的整改情况"),
             _("逾期措施多的单位在前。完成率 =(已完成 + 阶段性完成)÷ 问题总数。"),
-            _("本轮次尚未登记被巡察单位。"), "units",
+            _("本轮次尚未登记被巡察单位。"),
+            "units",
         ),
         stats,
     )
@@ -127,15 +139,17 @@ def build_sections(user: Any, roles: set[str]) -> list[Section]:
     if Role.DEPARTMENT in roles:
         sections += _department_sections(user)
     if Role.LEADER in roles:
-        queue = with_ledger_columns(leader_queue(user)).order_by(
+        queue = with_ledger_columns(leader_queue(user), supporting=False).order_by(
             F("deadline").asc(nulls_last=True), "submitted_at"
         )
         sections.append(
             _fill(
                 Section(
-                    "leader", _("等待我审核的措施"),
+                    "leader",
+                    _("等待我审核的措施"),
                     _("责任部门已提交完成情况,请您审核:通过后转主要负责人销号,退回须写明理由。"),
-                    _("没有等待您审核的措施。"), "leader",
+                    _("没有等待您审核的措施。"),
+                    "leader",
                 ),
                 queue,
             )
@@ -144,11 +158,13 @@ def build_sections(user: Any, roles: set[str]) -> list[Section]:
         sections.append(
             _fill(
                 Section(
-                    "closure", _("等待我销号的措施"),
+                    "closure",
+                    _("等待我销号的措施"),
                     _("分管领导已审核通过,请您确认销号或退回。"),
-                    _("没有等待销号的措施。"), "closure",
+                    _("没有等待销号的措施。"),
+                    "closure",
                 ),
-                urgent_first(with_ledger_columns(closure_queue(user))),
+                urgent_first(with_ledger_columns(closure_queue(user), supporting=False)),
             )
         )
     if Role.COORDINATOR in roles:
@@ -165,7 +181,8 @@ def home(request: HttpRequest) -> HttpResponse:
     roles = roles_of(user)
     if not scope_of(user).has_business_access:
         return render(
-            request, "web/home_admin.html",
+            request,
+            "web/home_admin.html",
             {"admin_roles": sorted(scope_of(user).admin_roles), "roles": roles},
         )
     context = {

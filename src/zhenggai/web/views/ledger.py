@@ -64,7 +64,9 @@ def _tab_links(request: HttpRequest, current: str) -> list[dict[str, Any]]:
             if request.GET.get(name):
                 query[name] = request.GET[name]
         query["tab"] = key
-        links.append({"key": key, "label": label, "query": query.urlencode(), "current": key == current})
+        links.append(
+            {"key": key, "label": label, "query": query.urlencode(), "current": key == current}
+        )
     return links
 
 
@@ -76,11 +78,15 @@ def _rows(request: HttpRequest, inspection: Any, tab: str, values: dict[str, Any
     measures = filter_measures(visible_measures(user).filter(inspection=inspection), values, today)
     if tab == "responsibility":
         measures = measures.order_by(
-            "responsible_leader_id", "lead_department_id", "deadline", "problem__position", "position"
+            "responsible_leader_id",
+            "lead_department_id",
+            "deadline",
+            "problem__position",
+            "position",
         )
     else:
         measures = sort_measures(measures, values.get("sort", ""), today)
-    return with_ledger_columns(measures)
+    return with_ledger_columns(measures, supporting=tab != "tasks")
 
 
 @login_required

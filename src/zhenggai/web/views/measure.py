@@ -43,9 +43,7 @@ def timeline(updates: list[Any], reviews: list[Any]) -> list[TimelineEntry]:
 def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     measure = get_measure_for(user, pk)
-    updates = list(
-        measure.progress_updates.select_related("author").prefetch_related("evidence")
-    )
+    updates = list(measure.progress_updates.select_related("author").prefetch_related("evidence"))
     reviews = list(measure.reviews.select_related("reviewer"))
     actions = available_actions(user, measure)
     inline = [a for a in actions if a.key == "progress"]
@@ -62,9 +60,9 @@ def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "light": light_of(measure.status, measure.deadline, clock.today()),
         "actions": [a for a in actions if a.key != "progress"],
         "progress_spec": progress_spec if inline else None,
-        "progress_form": TextForm(
-            name="text", label=str(progress_spec.field_label), required=True
-        ) if inline else None,
+        "progress_form": TextForm(name="text", label=str(progress_spec.field_label), required=True)
+        if inline
+        else None,
         "accept": ACCEPT,
         "files_help": str(FILES_HELP)
         % {"mb": max(settings.ZHENGGAI_EVIDENCE_MAX_BYTES // (1024 * 1024), 1)},
@@ -91,18 +89,26 @@ def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
     digest = hashlib.sha256(data).hexdigest() if data is not None else ""
     if digest != evidence.sha256:
         record(
-            "evidence.integrity_failed", actor=request.user, obj=evidence,
-            organisation_id=unit_id, success=False,
+            "evidence.integrity_failed",
+            actor=request.user,
+            obj=evidence,
+            organisation_id=unit_id,
+            success=False,
             after={"expected": evidence.sha256, "actual": digest or None},
         )
         context = {"evidence": evidence, "measure": evidence.measure, "missing": data is None}
         return render(request, "web/evidence_conflict.html", context, status=409)
     record(
-        "evidence.downloaded", actor=request.user, obj=evidence, organisation_id=unit_id,
+        "evidence.downloaded",
+        actor=request.user,
+        obj=evidence,
+        organisation_id=unit_id,
         after={"measure": evidence.measure_id, "name": evidence.original_name, "sha256": digest},
     )
     response = FileResponse(
-        io.BytesIO(data), as_attachment=True, filename=evidence.original_name,
+        io.BytesIO(data),
+        as_attachment=True,
+        filename=evidence.original_name,
         content_type=evidence.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"

@@ -1,0 +1,1 @@
+"""Province-scale tooling: a synthetic province, the page benchmark, the SQL floor."""

@@ -1,0 +1,153 @@
+"""Who may open what: anonymous, wrong method, the role × URL matrix."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from tests.web.helpers import pdf, url
+from tests.world import World
+from zhenggai.ledger.services import workflow
+
+PERSONAS = [
+    "secretary",
+    "leader",
+    "leader2",
+    "coordinator",
+    "inspector",
+    "dept",
+    "dept_support",
+    "office",
+    "outsider_secretary",
+    "outsider_leader",
+    "outsider_dept",
+    "sysadmin",
+    "secadmin",
+    "auditadmin",
+]
+UNIT_A = {
+    "secretary",
+    "leader",
+    "leader2",
+    "coordinator",
+    "inspector",
+    "dept",
+    "dept_support",
+    "office",
+}
+OUTSIDE = {
+    "outsider_secretary",
+    "outsider_leader",
+    "outsider_dept",
+    "sysadmin",
+    "secadmin",
+    "auditadmin",
+}
+ADMINS = {"sysadmin", "secadmin", "auditadmin"}
+
+
+def _seen_by_a(allowed: set[str]) -> dict[str, int]:
+    """Unit A's object: 200 for ``allowed``, 403 for other unit-A viewers, 404 outside."""
+    return {p: 200 if p in allowed else 403 if p in UNIT_A else 404 for p in PERSONAS}
+
+
+def _only(allowed: set[str]) -> dict[str, int]:
+    return {p: 200 if p in allowed else 403 for p in PERSONAS}
+
+
+# (url name, how to build its arguments from the world, expected status per persona)
+MATRIX = {
+    "web:home": (lambda w: (), {p: 200 for p in PERSONAS}),
+    "web:inspections": (lambda w: (), {p: 403 if p in ADMINS else 200 for p in PERSONAS}),
+    "web:ledger": (lambda w: (w.a.inspection.pk,), _seen_by_a(UNIT_A)),
+    "web:problem.detail": (lambda w: (w.a.problems[0].pk,), _seen_by_a(UNIT_A)),
+    "web:measure.detail": (lambda w: (w.a.measures[0].pk,), _seen_by_a(UNIT_A)),
+    "web:measure.progress.add": (
+        lambda w: (w.a.measures[0].pk,),
+        _seen_by_a({"dept", "dept_support"}),
+    ),
+    "web:measure.submit": (lambda w: (w.a.measures[0].pk,), _seen_by_a({"dept"})),
+    "web:measure.leader.approve": (lambda w: (w.a.measures[0].pk,), _seen_by_a({"leader"})),
+    "web:measure.leader.return": (lambda w: (w.a.measures[0].pk,), _seen_by_a({"leader"})),
+    "web:measure.close": (lambda w: (w.a.measures[0].pk,), _seen_by_a({"secretary"})),
+    "web:measure.close.return": (lambda w: (w.a.measures[0].pk,), _seen_by_a({"secretary"})),
+    "web:measure.reopen": (lambda w: (w.a.measures[0].pk,), _seen_by_a({"secretary", "office"})),
+    "web:evidence.download": (lambda w: (w.a.measures[0].evidence.get().pk,), _seen_by_a(UNIT_A)),
+    "web:reviews": (
+        lambda w: (),
+        _only({"secretary", "leader", "leader2", "outsider_secretary", "outsider_leader"}),
+    ),
+    "web:overview": (lambda w: (), _only({"office"})),
+}
+
+#: Views that change something take GET (the confirmation) and POST; the rest only GET.
+ACTIONS = {
+    name for name in MATRIX if name.startswith("web:measure.") and name != "web:measure.detail"
+}
+
+
+@pytest.fixture
+def evidence_world(world: World) -> World:
+    workflow.report_progress(
+        measure=world.a.measures[0], actor=world.dept, text="进展", files=[pdf()]
+    )
+    return world
+
+
+CASES = [(name, persona) for name in MATRIX for persona in PERSONAS]
+
+
+@pytest.mark.parametrize(("name", "persona"), CASES, ids=[f"{n}-{p}" for n, p in CASES])
+def test_role_url_matrix(evidence_world: World, as_user, name: str, persona: str) -> None:
+    build, expected = MATRIX[name]
+    response = as_user(persona).get(url(name, *build(evidence_world)))
+    assert response.status_code == expected[persona]
+
+
+def test_matrix_covers_every_page() -> None:
+    from zhenggai.web.urls import urlpatterns
+
+    names = {f"web:{p.name}" for p in urlpatterns} - {"web:login", "web:logout"}
+    assert names == set(MATRIX)
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_anonymous_is_sent_to_login(evidence_world: World, name: str) -> None:
+    target = url(name, *MATRIX[name][0](evidence_world))
+    for method in ("get", "post"):
+        response = getattr(Client(), method)(target)
+        assert response.status_code == 302
+        assert response["Location"].startswith(url("web:login"))
+        assert "next=" in response["Location"]
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_wrong_method_is_405(evidence_world: World, as_user, name: str) -> None:
+    target = url(name, *MATRIX[name][0](evidence_world))
+    client = as_user("secretary")
+    wrong = ["put", "delete", "patch"] if name in ACTIONS else ["post", "put", "delete"]
+    for method in wrong:
+        assert getattr(client, method)(target).status_code == 405
+
+
+def test_login_and_logout(world: World) -> None:
+    from tests.world import PASSWORD
+
+    client = Client()
+    page = client.get(url("web:login"))
+    assert page.status_code == 200
+    assert "登录" in page.content.decode()
+    response = client.post(url("web:login"), {"username": "dept", "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == url("web:home")
+    assert client.get(url("web:home")).status_code == 200
+    assert client.get(url("web:logout")).status_code == 405  # logout only by POST
+    assert client.post(url("web:logout")).status_code == 302
+    assert client.get(url("web:home")).status_code == 302
+
+
+def test_wrong_password_stays_on_login(world: World) -> None:
+    client = Client()
+    response = client.post(url("web:login"), {"username": "dept", "password": "wrong"})
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+    assert client.get(url("web:home")).status_code == 302

@@ -1,0 +1,131 @@
+"""Every list page costs a fixed number of queries, whatever the amount of data.
+
+Each test runs at two data sizes (the populated world, then with 6 more problems and
+24 more measures in every state) and pins the same count. Every request starts with
+the same three queries: the session, the user, and the user's memberships (the scope,
+computed once per request and shared by the view and the navigation).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.web.helpers import grow, populate, url
+from tests.world import World
+
+FIRST = 3  # session, user, memberships
+
+# (persona, url name, needs the inspection id, query string, queries after FIRST, what they are)
+PAGES = [
+    ("dept", "web:home", False, "", 2, "returned rows; rows to update"),
+    ("leader", "web:home", False, "", 1, "leader's queue rows"),
+    ("secretary", "web:home", False, "", 1, "closure queue rows"),
+    ("coordinator", "web:home", False, "", 2, "overdue/near rows; unassigned rows"),
+    ("office", "web:home", False, "", 1, "inspections with all figures annotated"),
+    (
+        "coordinator",
+        "web:ledger",
+        True,
+        "tab=ledger",
+        7,
+        "inspection; categories, departments, leaders (filter choices); count; rows; "
+        "supporting departments of the page",
+    ),
+    (
+        "coordinator",
+        "web:ledger",
+        True,
+        "tab=problems",
+        6,
+        "inspection; categories, departments, leaders; count; rows with measure counts",
+    ),
+    (
+        "coordinator",
+        "web:ledger",
+        True,
+        "tab=tasks",
+        6,
+        "inspection; 3 filter choices; count; rows",
+    ),
+    (
+        "coordinator",
+        "web:ledger",
+        True,
+        "tab=responsibility",
+        7,
+        "inspection; 3 filter choices; count; rows; supporting departments",
+    ),
+    (
+        "office",
+        "web:ledger",
+        True,
+        "tab=ledger&sort=light&overdue=1&department=0",
+        7,
+        "as the ledger tab (the filters and the light sort add no query)",
+    ),
+    (
+        "dept",
+        "web:ledger",
+        True,
+        "tab=ledger",
+        7,
+        "as the ledger tab, scoped to the department inside the same queries",
+    ),
+    ("dept", "web:ledger", True, "tab=problems", 6, "as the problems tab, scoped"),
+    ("leader", "web:reviews", False, "", 2, "count; rows of the leader's queue"),
+    ("secretary", "web:reviews", False, "", 2, "count; rows of the closure queue"),
+    ("office", "web:overview", False, "", 2, "count; rows with every figure annotated"),
+    ("coordinator", "web:inspections", False, "", 2, "count; rows with figures"),
+]
+
+
+@pytest.mark.parametrize("size", [0, 6], ids=["small", "large"])
+@pytest.mark.parametrize(
+    ("persona", "name", "with_inspection", "query", "queries", "what"),
+    PAGES,
+    ids=[f"{p[1]}-{p[0]}-{p[3] or 'default'}" for p in PAGES],
+)
+def test_list_page_query_count(
+    world: World,
+    as_user,
+    django_assert_num_queries,
+    size: int,
+    persona: str,
+    name: str,
+    with_inspection: bool,
+    query: str,
+    queries: int,
+    what: str,
+) -> None:
+    populate(world)
+    if size:
+        grow(world, size)
+    client = as_user(persona)
+    args = (world.a.inspection.pk,) if with_inspection else ()
+    with django_assert_num_queries(FIRST + queries):
+        response = client.get(url(name, *args, query=query))
+    assert response.status_code == 200
+
+
+def test_large_world_really_is_larger(world: World, as_user) -> None:
+    """Guard for the test above: the large size shows more rows than the small one."""
+    populate(world)
+    small = as_user("coordinator").get(url("web:ledger", world.a.inspection.pk))
+    grow(world, 6)
+    large = as_user("coordinator").get(url("web:ledger", world.a.inspection.pk))
+    assert small.context["page"].paginator.count + 24 == large.context["page"].paginator.count
+
+
+@pytest.mark.parametrize("size", [0, 6], ids=["small", "large"])
+def test_measure_page_query_count(
+    world: World, as_user, django_assert_num_queries, size: int
+) -> None:
+    populate(world)
+    if size:
+        grow(world, size)
+    measure = world.a.measures[0]
+    client = as_user("coordinator")
+    # measure; progress updates; their evidence; reviews; supporting departments;
+    # milestones; evidence outside any update
+    with django_assert_num_queries(FIRST + 7):
+        assert client.get(url("web:measure.detail", measure.pk)).status_code == 200
