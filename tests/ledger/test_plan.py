@@ -545,3 +545,19 @@ def test_milestones_are_kept_by_the_coordinator_and_the_departments(
         plan.complete_milestone(milestone=milestone, actor=actor, done_on=dt.date(2026, 11, 30))
     assert Milestone.objects.get(pk=milestone.pk).done_on is None
     assert Milestone.objects.filter(measure=measure).count() == 1
+
+
+def test_measure_under_review_cannot_be_edited(world):
+    from zhenggai.core.errors import DomainError
+    from zhenggai.ledger.models import MeasureStatus
+    from zhenggai.ledger.services import plan, workflow
+    from tests.world import pdf_file
+
+    measure = world.a.measures[0]
+    workflow.report_progress(measure=measure, actor=world.dept, text="进展", files=[pdf_file()])
+    workflow.submit_for_review(measure=measure, actor=world.dept, text="已完成")
+    with pytest.raises(DomainError):
+        plan.update_measure(measure=measure, actor=world.coordinator, text="改写后的措施")
+    measure.refresh_from_db()
+    assert measure.status == MeasureStatus.SUBMITTED
+    assert measure.text != "改写后的措施"

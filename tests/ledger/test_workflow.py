@@ -730,3 +730,19 @@ def test_unit_b_roles_are_refused_on_unit_a_even_in_their_own_role(world: World)
     assert reload(b_measure).status == MeasureStatus.DRAFT
     workflow.report_progress(measure=b_measure, actor=world.outsider_dept, text="本单位", now=at(5))
     assert reload(b_measure).status == MeasureStatus.IN_PROGRESS
+
+
+def test_submit_refused_without_responsible_leader(world):
+    from zhenggai.core.errors import DomainError
+    from zhenggai.ledger.models import Measure, MeasureStatus
+    from zhenggai.ledger.services import workflow
+    from tests.world import pdf_file
+
+    measure = world.a.measures[0]
+    Measure.objects.filter(pk=measure.pk).update(responsible_leader=None)
+    workflow.report_progress(measure=measure, actor=world.dept, text="进展", files=[pdf_file()])
+    with pytest.raises(DomainError) as caught:
+        workflow.submit_for_review(measure=measure, actor=world.dept, text="已完成")
+    assert caught.value.field == "responsible_leader"
+    measure.refresh_from_db()
+    assert measure.status == MeasureStatus.IN_PROGRESS

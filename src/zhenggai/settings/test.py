@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 
-os.environ.setdefault("ZHENGGAI_DATA_DIR", tempfile.mkdtemp(prefix="zhenggai-test-"))
+if "ZHENGGAI_DATA_DIR" not in os.environ:
+    _data_dir = tempfile.mkdtemp(prefix="zhenggai-test-")
+    os.environ["ZHENGGAI_DATA_DIR"] = _data_dir
+    atexit.register(shutil.rmtree, _data_dir, ignore_errors=True)
 
 from zhenggai.settings.base import *  # noqa: E402,F403
 

@@ -226,6 +226,11 @@ def update_measure(
         )
     if measure.status == MeasureStatus.CLOSED:
         raise DomainError(_("已销号的措施不能修改。"), "A closed measure cannot be edited.")
+    if measure.status in (MeasureStatus.SUBMITTED, MeasureStatus.APPROVED):
+        raise DomainError(
+            _("措施正在审核中,不能修改;请待审核结束或退回后再改。"),
+            "The measure is under review and cannot be edited.",
+        )
     if "deadline" in changes and measure.deadline is not None and changes["deadline"] != measure.deadline and measure.status != MeasureStatus.DRAFT:
         raise DomainError(
             _("原定完成时限不能修改,请提出延期申请。"), "The original deadline never changes; request an extension.",

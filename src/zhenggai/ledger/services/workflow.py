@@ -136,6 +136,12 @@ def submit_for_review(
     text = (text or "").strip()
     if not text:
         raise DomainError(_("请填写完成情况说明。"), "A completion statement is required.", field="text")
+    if measure.responsible_leader_id is None:
+        raise DomainError(
+            _("该措施尚未指定责任领导,无法提交审核;请联系整改办。"),
+            "No responsible leader is assigned, so nobody could review it.",
+            field="responsible_leader",
+        )
     if not measure.evidence.exists():
         raise DomainError(
             _("提交销号前请先上传佐证材料。"), "Upload evidence before submitting.", field="file"
