@@ -3,5 +3,6 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("public/", include("zhenggai.public.urls")),
     path("", include("zhenggai.web.urls")),
 ]

@@ -15,12 +15,16 @@ from hypothesis import strategies as st
 import zhenggai.documents
 from zhenggai.documents.ledger_json import LEDGER_FORMAT, from_ledger_json, to_ledger_json
 from zhenggai.documents.readers import (
+    STATUS_KINDS,
     ParsedCategory,
     ParsedContact,
+    ParsedFigure,
     ParsedMeasure,
     ParsedProblem,
     ParsedReport,
     ParsedStated,
+    ParsedStatus,
+    ParsedTally,
     ParsedWarning,
     ReportReadError,
     read_report,
@@ -62,7 +66,10 @@ def test_seed_json_shape(data: dict[str, Any]) -> None:
         "done": 6,
         "ongoing": True,
         "text": "整改落实情况:共制定6项整改措施,已落实整改6项,并常态坚持。",
+        "lines": [25, 25],
     }
+    assert problem["status"] is None and first["area"] is None and first["stated"] is None
+    assert data["summary"] == []
     measure = problem["measures"][0]
     assert set(measure) == {"text", "group", "ordinal", "lines"}
     assert (measure["group"], measure["ordinal"], measure["lines"]) == (
@@ -162,6 +169,13 @@ MEASURE = ["categories", 2, "problems", 0, "measures", 1]
         (["warnings", 3, "line"], 0, "warnings[3].line"),
         (["warnings", 3, "code"], _DELETE, "warnings[3].code"),
         (["organisation_text"], None, "organisation_text"),
+        (["categories", 0, "area"], 3, "categories[0].area"),
+        (["categories", 0, "stated"], {"total": -1}, "categories[0].stated.total"),
+        ([*MEASURE[:-2], "status"], {"kind": "finished"}, "categories[2].problems[0].status.kind"),
+        ([*MEASURE[:-2], "status"], {"text": "完成"}, "categories[2].problems[0].status.kind"),
+        (["summary"], [{"key": "funds_yuan", "value": "12"}], "summary[0].value"),
+        (["summary"], [{"value": 1}], "summary[0].key"),
+        (["summary"], {}, "summary"),
     ],
 )
 def test_validation_names_the_path(
@@ -205,7 +219,26 @@ measures = st.builds(
 )
 counts = st.none() | st.integers(0, 50)
 stateds = st.none() | st.builds(
-    ParsedStated, planned=counts, done=counts, ongoing=st.booleans(), text=texts
+    ParsedStated, planned=counts, done=counts, ongoing=st.booleans(), text=texts, lines=spans()
+)
+statuses = st.none() | st.builds(
+    ParsedStatus, kind=st.sampled_from(STATUS_KINDS), text=texts, lines=spans()
+)
+tallies = st.none() | st.builds(
+    ParsedTally,
+    total=counts,
+    done=counts,
+    partial=counts,
+    in_progress=counts,
+    text=texts,
+    lines=spans(),
+)
+figures = st.builds(
+    ParsedFigure,
+    key=required_texts,
+    value=st.integers(0, 10**6) | st.floats(0, 1e9, allow_nan=False, allow_infinity=False),
+    text=texts,
+    lines=spans(),
 )
 problems = st.builds(
     ParsedProblem,
@@ -214,6 +247,7 @@ problems = st.builds(
     stated=stateds,
     measures=st.lists(measures, max_size=3).map(tuple),
     lines=spans(),
+    status=statuses,
 )
 categories = st.builds(
     ParsedCategory,
@@ -221,6 +255,8 @@ categories = st.builds(
     title=required_texts,
     problems=st.lists(problems, min_size=1, max_size=3).map(tuple),
     lines=spans(),
+    area=maybe_texts,
+    stated=tallies,
 )
 contacts = st.none() | st.builds(
     ParsedContact,
@@ -251,6 +287,7 @@ reports = st.builds(
     contact=contacts,
     warnings=st.lists(warnings, max_size=3).map(tuple),
     layout=texts,
+    summary=st.lists(figures, max_size=3).map(tuple),
 )
 
 

@@ -386,7 +386,9 @@ def test_warnings_for_missing_stated_sentence_and_sequence() -> None:
     ]
     assert [w.line for w in report.warnings] == [15, 15, 17, 19]
     assert report.problems[0].stated is None
-    assert report.problems[1].stated == ParsedStated(None, None, False, "整改落实情况:已全部落实。")
+    assert report.problems[1].stated == ParsedStated(
+        None, None, False, "整改落实情况:已全部落实。", lines=(19, 19)
+    )
 
 
 # --- broken inputs ---------------------------------------------------------------------------

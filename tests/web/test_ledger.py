@@ -180,6 +180,8 @@ def test_department_sees_only_its_own_rows_in_every_tab(
     if tab == "problems":
         assert {p.pk for p in shown} == set(own.values_list("problem_id", flat=True))
         assert varied["info_problem"].pk not in {p.pk for p in shown}
+        for problem in shown:  # counts include only the department's own measures
+            assert problem.measure_count == own.filter(problem=problem).count()
     else:
         assert {m.pk for m in shown} == set(own.values_list("pk", flat=True))
         assert varied["info_led"].pk not in {m.pk for m in shown}
@@ -217,6 +219,8 @@ def test_htmx_filter_returns_the_results_fragment(world: World, as_user, varied)
     )
     body = response.content.decode()
     assert "<html" not in body and "台账:共 1 条" in body
+    assert 'id="ledger-tabs"' in body and 'hx-swap-oob="true"' in body
+    assert "HX-Request" in response["Vary"]
     restore = client.get(
         url("web:ledger", world.a.inspection.pk, query="status=submitted"),
         headers={"HX-Request": "true", "HX-History-Restore-Request": "true"},
@@ -244,9 +248,23 @@ def test_ledger_row_shows_latest_progress_and_evidence_count(world: World, as_us
 
 
 def test_empty_ledger_says_what_to_do(world: World, as_user) -> None:
-    Measure.objects.filter(inspection=world.a.inspection).delete()
-    body = as_user("coordinator").get(url("web:ledger", world.a.inspection.pk)).content.decode()
+    later = plan.create_round(jurisdiction=world.jurisdiction, name="2027年第一轮", year=2027)
+    fresh = plan.create_inspection(
+        round=later,
+        unit=world.a.org,
+        unit_name="中共甲局党组",
+        team="市委第二巡察组",
+        period_start=dt.date(2027, 3, 1),
+        period_end=dt.date(2027, 4, 1),
+        feedback_date=dt.date(2027, 5, 1),
+    )
+    client = as_user("coordinator")
+    body = client.get(url("web:ledger", fresh.pk)).content.decode()
     assert "尚无整改措施" in body and "导入台账" in body
+    problems = client.get(url("web:ledger", fresh.pk, query="tab=problems")).content.decode()
+    assert "尚无反馈问题" in problems
+    filtered = client.get(url("web:ledger", world.a.inspection.pk, query="status=closed"))
+    assert "没有符合筛选条件的条目" in filtered.content.decode()
 
 
 def test_long_term_measure_closed_still_takes_progress(world: World, as_user, varied) -> None:

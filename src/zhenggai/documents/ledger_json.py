@@ -15,13 +15,17 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from zhenggai.documents.readers.model import (
+    STATUS_KINDS,
     LineSpan,
     ParsedCategory,
     ParsedContact,
+    ParsedFigure,
     ParsedMeasure,
     ParsedProblem,
     ParsedReport,
     ParsedStated,
+    ParsedStatus,
+    ParsedTally,
     ParsedWarning,
     ReportReadError,
 )
@@ -54,7 +58,7 @@ def _measure_json(measure: ParsedMeasure) -> dict[str, Any]:
 
 
 def _problem_json(problem: ParsedProblem) -> dict[str, Any]:
-    stated = problem.stated
+    stated, status = problem.stated, problem.status
     return {
         "number": problem.number,
         "text": problem.text,
@@ -66,8 +70,25 @@ def _problem_json(problem: ParsedProblem) -> dict[str, Any]:
             "done": stated.done,
             "ongoing": stated.ongoing,
             "text": stated.text,
+            "lines": _lines(stated.lines),
         },
+        "status": None
+        if status is None
+        else {"kind": status.kind, "text": status.text, "lines": _lines(status.lines)},
         "measures": [_measure_json(m) for m in problem.measures],
+    }
+
+
+def _tally_json(tally: ParsedTally | None) -> dict[str, Any] | None:
+    if tally is None:
+        return None
+    return {
+        "total": tally.total,
+        "done": tally.done,
+        "partial": tally.partial,
+        "in_progress": tally.in_progress,
+        "text": tally.text,
+        "lines": _lines(tally.lines),
     }
 
 
@@ -92,7 +113,9 @@ def to_ledger_json(report: ParsedReport) -> dict[str, Any]:
             {
                 "number": category.number,
                 "title": category.title,
+                "area": category.area,
                 "lines": _lines(category.lines),
+                "stated": _tally_json(category.stated),
                 "problems": [_problem_json(p) for p in category.problems],
             }
             for category in report.categories
@@ -107,6 +130,10 @@ def to_ledger_json(report: ParsedReport) -> dict[str, Any]:
             "email": contact.email,
             "text": contact.text,
         },
+        "summary": [
+            {"key": f.key, "value": f.value, "text": f.text, "lines": _lines(f.lines)}
+            for f in report.summary
+        ],
         "warnings": [
             {"code": w.code, "message": w.message, "line": w.line} for w in report.warnings
         ],
@@ -208,6 +235,52 @@ def _stated(value: Any, path: str) -> ParsedStated:
         done=_optional(_take(obj, "done", path, None), _join(path, "done"), _count),
         ongoing=ongoing,
         text=_text(_take(obj, "text", path, ""), _join(path, "text")),
+        lines=_optional(_take(obj, "lines", path, None), _join(path, "lines"), _span),
+    )
+
+
+def _status(value: Any, path: str) -> ParsedStatus:
+    obj = _object(value, path)
+    kind = _take(obj, "kind", path)
+    if kind not in STATUS_KINDS:
+        raise _error(
+            _join(path, "kind"),
+            f"应为{'、'.join(STATUS_KINDS)}之一",
+            f"must be one of {', '.join(STATUS_KINDS)}",
+        )
+    return ParsedStatus(
+        kind=kind,
+        text=_text(_take(obj, "text", path, ""), _join(path, "text")),
+        lines=_optional(_take(obj, "lines", path, None), _join(path, "lines"), _span),
+    )
+
+
+def _tally(value: Any, path: str) -> ParsedTally:
+    obj = _object(value, path)
+
+    def count(key: str) -> int | None:
+        return _optional(_take(obj, key, path, None), _join(path, key), _count)
+
+    return ParsedTally(
+        total=count("total"),
+        done=count("done"),
+        partial=count("partial"),
+        in_progress=count("in_progress"),
+        text=_text(_take(obj, "text", path, ""), _join(path, "text")),
+        lines=_optional(_take(obj, "lines", path, None), _join(path, "lines"), _span),
+    )
+
+
+def _figure(value: Any, path: str) -> ParsedFigure:
+    obj = _object(value, path)
+    number = _take(obj, "value", path)
+    if isinstance(number, bool) or not isinstance(number, int | float) or number < 0:
+        raise _error(_join(path, "value"), "应为非负数", "must be a non-negative number")
+    return ParsedFigure(
+        key=_text(_take(obj, "key", path), _join(path, "key"), required=True),
+        value=number,
+        text=_text(_take(obj, "text", path, ""), _join(path, "text")),
+        lines=_optional(_take(obj, "lines", path, None), _join(path, "lines"), _span),
     )
 
 
@@ -220,6 +293,7 @@ def _problem(value: Any, path: str) -> ParsedProblem:
         stated=_optional(_take(obj, "stated", path, None), _join(path, "stated"), _stated),
         measures=tuple(_measure(item, f"{path}.measures[{i}]") for i, item in enumerate(measures)),
         lines=_optional(_take(obj, "lines", path, None), _join(path, "lines"), _span),
+        status=_optional(_take(obj, "status", path, None), _join(path, "status"), _status),
     )
 
 
@@ -231,6 +305,8 @@ def _category(value: Any, path: str) -> ParsedCategory:
         title=_text(_take(obj, "title", path), _join(path, "title"), required=True),
         problems=tuple(_problem(item, f"{path}.problems[{i}]") for i, item in enumerate(problems)),
         lines=_optional(_take(obj, "lines", path, None), _join(path, "lines"), _span),
+        area=_optional(_take(obj, "area", path, None), _join(path, "area"), _text),
+        stated=_optional(_take(obj, "stated", path, None), _join(path, "stated"), _tally),
     )
 
 
@@ -271,6 +347,7 @@ def from_ledger_json(data: Any) -> ParsedReport:
     period = _object(_take(info, "period", "inspection"), "inspection.period")
     categories = _list(_take(root, "categories", ""), "categories", non_empty=True)
     warnings = _list(_take(root, "warnings", "", []), "warnings")
+    summary = _list(_take(root, "summary", "", []), "summary")
     return ParsedReport(
         title=_text(_take(root, "title", "", ""), "title"),
         issuer=_text(_take(info, "issuer", "inspection", ""), "inspection.issuer"),
@@ -289,4 +366,5 @@ def from_ledger_json(data: Any) -> ParsedReport:
         contact=_optional(_take(root, "contact", "", None), "contact", _contact),
         warnings=tuple(_warning(item, f"warnings[{i}]") for i, item in enumerate(warnings)),
         layout=_text(_take(root, "layout", "", ""), "layout"),
+        summary=tuple(_figure(item, f"summary[{i}]") for i, item in enumerate(summary)),
     )

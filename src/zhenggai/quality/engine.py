@@ -46,8 +46,11 @@ class FileRef:
     def to_json(self) -> dict[str, Any]:
         return _without_none(
             {
-                "name": self.name, "sha256": self.sha256, "content_type": self.content_type,
-                "uploaded_at": self.uploaded_at, "evidence_id": self.evidence_id,
+                "name": self.name,
+                "sha256": self.sha256,
+                "content_type": self.content_type,
+                "uploaded_at": self.uploaded_at,
+                "evidence_id": self.evidence_id,
             }
         )
 
@@ -73,8 +76,12 @@ class Span:
     def to_json(self) -> dict[str, Any]:
         data = _without_none(
             {
-                "text": self.text, "source": self.source, "problem": self.problem,
-                "measure": self.measure, "start": self.start, "end": self.end,
+                "text": self.text,
+                "source": self.source,
+                "problem": self.problem,
+                "measure": self.measure,
+                "start": self.start,
+                "end": self.end,
                 "lines": list(self.lines) if self.lines else None,
             }
         )
@@ -85,7 +92,7 @@ class Span:
 
 @dataclass(frozen=True)
 class Ref:
-    """Another problem or measure a finding involves; ``inspection_id`` set when in another inspection."""
+    """Another problem or measure involved; ``inspection_id`` is set for another inspection's."""
 
     problem: str | None
     measure: int | None = None
@@ -103,9 +110,13 @@ class Ref:
     def to_json(self) -> dict[str, Any]:
         return _without_none(
             {
-                "problem": self.problem, "measure": self.measure, "measure_id": self.measure_id,
-                "problem_id": self.problem_id, "inspection_id": self.inspection_id,
-                "unit": self.unit, "year": self.year,
+                "problem": self.problem,
+                "measure": self.measure,
+                "measure_id": self.measure_id,
+                "problem_id": self.problem_id,
+                "inspection_id": self.inspection_id,
+                "unit": self.unit,
+                "year": self.year,
                 "similarity": round(self.similarity, 3) if self.similarity is not None else None,
             }
         )
@@ -140,7 +151,7 @@ class Finding:
         return hashlib.sha256(f"{self.rule}|{anchor}|{self.key}".encode()).hexdigest()
 
     def to_json(self) -> dict[str, Any]:
-        """``rule``, ``severity``, ``problem`` (as printed), ``measure`` (1-based), ``related``, ``spans``."""
+        """``rule``, ``severity``, ``problem`` (as printed), ``measure`` (1-based), ``related``…"""
         rule = get_rule(self.rule)
         return {
             "rule": self.rule,

@@ -15,6 +15,7 @@ closest rewritten pair that is *not* a reuse (problems 7 and 19) has 0.47 and 0.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -24,9 +25,12 @@ MIN_CONTAINMENT = 0.9
 MIN_SHINGLES = 12
 
 
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
 def normalise(text: str) -> str:
     """NFKC, letters and digits only (CJK included), lower case."""
-    return "".join(ch for ch in unicodedata.normalize("NFKC", text) if ch.isalnum()).lower()
+    return _NOT_WORD.sub("", unicodedata.normalize("NFKC", text)).lower()
 
 
 def shingles(text: str, size: int = SHINGLE) -> frozenset[str]:

@@ -17,7 +17,7 @@ from zhenggai.documents.readers import ParsedReport
 
 
 class SubjectKind(StrEnum):
-    """``report``: a published report read from a file; ``ledger``: a ledger with statuses and files."""
+    """``report``: a report read from a file; ``ledger``: a ledger with statuses and files."""
 
     REPORT = "report"
     LEDGER = "ledger"
@@ -157,8 +157,12 @@ def from_report(report: ParsedReport, *, name: str = "") -> CheckSubject:
     )
     year = (report.report_date or report.feedback_date).year
     return CheckSubject(
-        kind=SubjectKind.REPORT, problems=problems, unit=report.unit, year=year,
-        summaries=summaries, name=name,
+        kind=SubjectKind.REPORT,
+        problems=problems,
+        unit=report.unit,
+        year=year,
+        summaries=summaries,
+        name=name,
     )
 
 
@@ -189,8 +193,11 @@ def from_json(data: dict[str, Any]) -> CheckSubject:
                 evidence_id += 1
                 evidence.append(
                     EvidenceItem(
-                        name=ev["name"], sha256=ev["sha256"], content_type=ev["content_type"],
-                        uploaded_at=_datetime(ev.get("uploaded_at")), id=evidence_id,
+                        name=ev["name"],
+                        sha256=ev["sha256"],
+                        content_type=ev["content_type"],
+                        uploaded_at=_datetime(ev.get("uploaded_at")),
+                        id=evidence_id,
                     )
                 )
             progress = []
@@ -198,22 +205,32 @@ def from_json(data: dict[str, Any]) -> CheckSubject:
                 progress_id += 1
                 progress.append(
                     ProgressItem(
-                        text=up["text"], created_at=_datetime(up.get("created_at")),
-                        is_completion_claim=bool(up.get("is_completion_claim")), id=progress_id,
+                        text=up["text"],
+                        created_at=_datetime(up.get("created_at")),
+                        is_completion_claim=bool(up.get("is_completion_claim")),
+                        id=progress_id,
                     )
                 )
             measures.append(
                 MeasureItem(
-                    index=m_index, text=item["text"], status=item.get("status"),
-                    closed_at=_datetime(item.get("closed_at")), evidence=tuple(evidence),
-                    progress=tuple(progress), id=measure_id,
+                    index=m_index,
+                    text=item["text"],
+                    status=item.get("status"),
+                    closed_at=_datetime(item.get("closed_at")),
+                    evidence=tuple(evidence),
+                    progress=tuple(progress),
+                    id=measure_id,
                 )
             )
         problems.append(
             ProblemItem(
-                number=str(prob.get("number", p_index)), text=prob.get("text", ""),
-                stated_planned=prob.get("stated_planned"), stated_done=prob.get("stated_done"),
-                stated_text=prob.get("stated_text", ""), measures=tuple(measures), id=p_index,
+                number=str(prob.get("number", p_index)),
+                text=prob.get("text", ""),
+                stated_planned=prob.get("stated_planned"),
+                stated_done=prob.get("stated_done"),
+                stated_text=prob.get("stated_text", ""),
+                measures=tuple(measures),
+                id=p_index,
             )
         )
     return CheckSubject(

@@ -19,7 +19,7 @@ from zhenggai.quality.subject import CheckSubject, MeasureItem, ProblemItem
 _CLAUSE_END = "。；;！!？?，,：:\n"
 _STATED_DONE = re.compile(rf"已(?:经)?(?:全部)?(?:落实|完成)(?:整改)?\s*{NUMBER}\s*(?:项|条)")
 _STATED_DONE_NO_COUNT = re.compile(
-    r"已(?:经)?(?:全部)?(?:整改(?:到位|完成|完毕)|完成(?:整改)?|落实到位|办结|销号)(?!\s*\d)"
+    r"已(?:经)?(?:全部)?(?:整改(?:到位|完成|完毕)|完成(?:整改)?|落实(?:到位)?|办结|销号)(?!\s*\d)"
 )
 _ALL_DONE = re.compile(
     r"(?:已(?:经)?(?:全部|全面)|(?:均|都|全部|悉数)已(?:经)?)"
@@ -29,7 +29,7 @@ _NOT_A_CLAIM = re.compile(r"确保|力争|争取|直至|务必|要求|计划|将
 
 
 def clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    """The clause around ``text[start:end]``: from the punctuation before to the punctuation after."""
+    """The clause around ``text[start:end]``: from the punctuation before to the one after."""
     left = max((text.rfind(mark, 0, start) for mark in _CLAUSE_END), default=-1) + 1
     rights = [i for i in (text.find(mark, end) for mark in _CLAUSE_END) if i != -1]
     right = min(rights) if rights else len(text)
@@ -50,15 +50,25 @@ def measure_span(
     if whole_clause:
         start, end = clause_bounds(measure.text, start, end)
     return Span(
-        text=measure.text[start:end], source="measure", problem=problem.number,
-        measure=measure.index, start=start, end=end, lines=measure.lines,
+        text=measure.text[start:end],
+        source="measure",
+        problem=problem.number,
+        measure=measure.index,
+        start=start,
+        end=end,
+        lines=measure.lines,
     )
 
 
 def whole_measure_span(problem: ProblemItem, measure: MeasureItem) -> Span:
     return Span(
-        text=measure.text, source="measure", problem=problem.number, measure=measure.index,
-        start=0, end=len(measure.text), lines=measure.lines,
+        text=measure.text,
+        source="measure",
+        problem=problem.number,
+        measure=measure.index,
+        start=0,
+        end=len(measure.text),
+        lines=measure.lines,
     )
 
 
@@ -77,7 +87,9 @@ def _status_claim(problem: ProblemItem, measure: MeasureItem) -> Claim | None:
 
     claim = measure.completion_claim
     if claim is not None:
-        span = Span(text=claim.text, source="progress", problem=problem.number, measure=measure.index)
+        span = Span(
+            text=claim.text, source="progress", problem=problem.number, measure=measure.index
+        )
     else:
         label = str(MeasureStatus(measure.status).label)
         span = Span(text=label, source="status", problem=problem.number, measure=measure.index)
@@ -97,8 +109,12 @@ def stated_claim(problem: ProblemItem) -> Claim | None:
     if match is None:
         return None
     span = Span(
-        text=match.group(0), source="stated", problem=problem.number,
-        start=match.start(), end=match.end(), lines=problem.lines,
+        text=match.group(0),
+        source="stated",
+        problem=problem.number,
+        start=match.start(),
+        end=match.end(),
+        lines=problem.lines,
     )
     return Claim(span, "problem")
 
@@ -111,7 +127,10 @@ def report_claim(subject: CheckSubject) -> Claim | None:
             if _NOT_A_CLAIM.search(summary.text, left, match.start()):
                 continue
             span = Span(
-                text=summary.text[left:right], source="report", start=left, end=right,
+                text=summary.text[left:right],
+                source="report",
+                start=left,
+                end=right,
             )
             return Claim(span, "report")
     return None
@@ -130,11 +149,13 @@ _TITLE = re.compile(r"《[^》]*》")
 
 @dataclass(frozen=True)
 class Marked:
-    """A clause that contains a marker: its bounds in the text and the marker as matched."""
+    """A clause containing a marker: the clause's bounds, the marker, and the marker's bounds."""
 
     start: int
     end: int
     marker: str
+    marker_start: int
+    marker_end: int
 
 
 def marked_clauses(
@@ -146,7 +167,7 @@ def marked_clauses(
     clause that itself reports the work done (已…, …了), e.g. 原计划6月上线,已于5月上线.
     """
     titles = [m.span() for m in _TITLE.finditer(text)]
-    found: dict[tuple[int, int], str] = {}
+    found: dict[tuple[int, int], re.Match[str]] = {}
     for pattern in patterns:
         for match in pattern.finditer(text):
             if any(a <= match.start() < b for a, b in titles):
@@ -154,12 +175,16 @@ def marked_clauses(
             left, right = clause_bounds(text, match.start(), match.end())
             if skip_done and _DONE_CUE.search(text, left, right):
                 continue
-            found.setdefault((left, right), match.group(0))
-    return [Marked(a, b, marker) for (a, b), marker in sorted(found.items())]
+            found.setdefault((left, right), match)
+    return [Marked(a, b, m.group(0), m.start(), m.end()) for (a, b), m in sorted(found.items())]
 
 
 def progress_span(problem: ProblemItem, measure: MeasureItem, text: str, hit: Marked) -> Span:
     return Span(
-        text=text[hit.start : hit.end], source="progress", problem=problem.number,
-        measure=measure.index, start=hit.start, end=hit.end,
+        text=text[hit.start : hit.end],
+        source="progress",
+        problem=problem.number,
+        measure=measure.index,
+        start=hit.start,
+        end=hit.end,
     )

@@ -63,8 +63,10 @@ class BenchDB:
     def env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("ZHENGGAI_")}
         env.update(
-            ZHENGGAI_DATA_DIR=str(self.data_dir), ZHENGGAI_DEMO_PASSWORD=PASSWORD,
-            DJANGO_SETTINGS_MODULE="zhenggai.scale.bench_settings", ZHENGGAI_LOG_LEVEL="WARNING",
+            ZHENGGAI_DATA_DIR=str(self.data_dir),
+            ZHENGGAI_DEMO_PASSWORD=PASSWORD,
+            DJANGO_SETTINGS_MODULE="zhenggai.scale.bench_settings",
+            ZHENGGAI_LOG_LEVEL="WARNING",
         )
         if self.url:
             env["ZHENGGAI_DATABASE_URL"] = self.url
@@ -78,7 +80,11 @@ class BenchDB:
         if self.kind == "postgres":
             import psycopg
 
-            conn = psycopg.connect(self.url.replace("postgres://", "postgresql://"), autocommit=True, prepare_threshold=None)
+            conn = psycopg.connect(
+                self.url.replace("postgres://", "postgresql://"),
+                autocommit=True,
+                prepare_threshold=None,
+            )
 
             def run(sql: str, params: Any) -> list[tuple[Any, ...]]:
                 with conn.cursor() as cursor:
@@ -90,6 +96,7 @@ class BenchDB:
             def run(sql: str, params: Any) -> list[tuple[Any, ...]]:
                 values = [v.isoformat() if hasattr(v, "isoformat") else v for v in params]
                 return conn.execute(sql.replace("%s", "?"), values).fetchall()  # type: ignore[attr-defined]
+
         try:
             yield run
         finally:
@@ -107,12 +114,15 @@ class BenchDB:
         existing = self.measure_count()
         if existing >= self.measures * 0.9:
             log(f"{self.kind} {label(self.measures)}: reusing {existing:,} measures")
+            self.manage(["migrate", "-v0"])  # index changes since the data was built
             return None
         self.data_dir.mkdir(parents=True, exist_ok=True)
         if self.kind == "postgres":
             import psycopg
 
-            with psycopg.connect(PG_ADMIN.replace("postgres://", "postgresql://"), autocommit=True) as admin:
+            with psycopg.connect(
+                PG_ADMIN.replace("postgres://", "postgresql://"), autocommit=True
+            ) as admin:
                 admin.execute(f'DROP DATABASE IF EXISTS "{self.name}"')
                 admin.execute(f'CREATE DATABASE "{self.name}"')
         else:
@@ -150,8 +160,19 @@ def server(db: BenchDB, workers: int = 2, threads: int = 4) -> Iterator[int]:
     port = free_port()
     log_file = (db.data_dir / "server.log").open("ab")
     process = subprocess.Popen(
-        [_zhenggai(), "serve", "--port", str(port), "--workers", str(workers), "--threads", str(threads)],
-        env=db.env(), stdout=log_file, stderr=subprocess.STDOUT,
+        [
+            _zhenggai(),
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--threads",
+            str(threads),
+        ],
+        env=db.env(),
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
     )
     try:
         deadline = time.monotonic() + 60
@@ -189,38 +210,57 @@ class Personas:
 def choose(run: F.Run, today: Any) -> tuple[F.Target, Personas]:
     """The busiest inspection (most measures waiting for review) and its people."""
     inspection, unit = run(
-        "SELECT m.inspection_id, i.unit_id FROM ledger_measure m JOIN ledger_inspection i ON i.id = m.inspection_id "
-        "WHERE m.status = 'submitted' GROUP BY m.inspection_id, i.unit_id ORDER BY COUNT(*) DESC, m.inspection_id LIMIT 1", [],
+        "SELECT m.inspection_id, i.unit_id FROM ledger_measure m JOIN ledger_inspection i ON "
+        "i.id = m.inspection_id "
+        "WHERE m.status = 'submitted' GROUP BY m.inspection_id, i.unit_id ORDER BY COUNT(*) "
+        "DESC, m.inspection_id LIMIT 1",
+        [],
     )[0]
     unit_path = run("SELECT path FROM accounts_organisation WHERE id = %s", [unit])[0][0]
     province_path = "/" + unit_path.strip("/").split("/")[0] + "/"
-    category = run("SELECT MIN(id) FROM ledger_category WHERE inspection_id = %s", [inspection])[0][0]
-    department, = run(
-        "SELECT lead_department_id FROM ledger_measure WHERE inspection_id = %s AND lead_department_id IS NOT NULL "
-        "AND status <> 'closed' GROUP BY lead_department_id ORDER BY COUNT(*) DESC, lead_department_id LIMIT 1", [inspection],
+    category = run("SELECT MIN(id) FROM ledger_category WHERE inspection_id = %s", [inspection])[0][
+        0
+    ]
+    (department,) = run(
+        "SELECT lead_department_id FROM ledger_measure WHERE inspection_id = %s AND "
+        "lead_department_id IS NOT NULL "
+        "AND status <> 'closed' GROUP BY lead_department_id ORDER BY COUNT(*) DESC, "
+        "lead_department_id LIMIT 1",
+        [inspection],
     )[0]
-    leader, = run(
-        "SELECT responsible_leader_id FROM ledger_measure WHERE inspection_id = %s AND status = 'submitted' "
-        "GROUP BY responsible_leader_id ORDER BY COUNT(*) DESC, responsible_leader_id LIMIT 1", [inspection],
+    (leader,) = run(
+        "SELECT responsible_leader_id FROM ledger_measure WHERE inspection_id = %s AND status "
+        "= 'submitted' "
+        "GROUP BY responsible_leader_id ORDER BY COUNT(*) DESC, responsible_leader_id LIMIT 1",
+        [inspection],
     )[0]
-    measure, = run(
-        "SELECT pu.measure_id FROM ledger_progressupdate pu JOIN ledger_measure m ON m.id = pu.measure_id "
-        "WHERE m.inspection_id = %s GROUP BY pu.measure_id ORDER BY COUNT(*) DESC, pu.measure_id LIMIT 1", [inspection],
+    (measure,) = run(
+        "SELECT pu.measure_id FROM ledger_progressupdate pu JOIN ledger_measure m ON m.id = "
+        "pu.measure_id "
+        "WHERE m.inspection_id = %s GROUP BY pu.measure_id ORDER BY COUNT(*) DESC, "
+        "pu.measure_id LIMIT 1",
+        [inspection],
     )[0]
 
     def username(org: int, role: str) -> str:
         return run(
-            "SELECT u.username FROM accounts_user u JOIN accounts_membership ms ON ms.user_id = u.id "
-            "WHERE ms.organisation_id = %s AND ms.role = %s ORDER BY u.id LIMIT 1", [org, role],
+            "SELECT u.username FROM accounts_user u JOIN accounts_membership ms ON ms.user_id "
+            "= u.id "
+            "WHERE ms.organisation_id = %s AND ms.role = %s ORDER BY u.id LIMIT 1",
+            [org, role],
         )[0][0]
 
     province = run("SELECT id FROM accounts_organisation WHERE path = %s", [province_path])[0][0]
     people = Personas(
-        office=username(province, "office"), coordinator=username(unit, "coordinator"),
-        secretary=username(unit, "secretary"), department=username(department, "department"),
+        office=username(province, "office"),
+        coordinator=username(unit, "coordinator"),
+        secretary=username(unit, "secretary"),
+        department=username(department, "department"),
         leader=run("SELECT username FROM accounts_user WHERE id = %s", [leader])[0][0],
     )
-    target = F.Target(inspection, unit, unit_path, province_path, category, department, leader, measure, today)
+    target = F.Target(
+        inspection, unit, unit_path, province_path, category, department, leader, measure, today
+    )
     return target, people
 
 
@@ -240,25 +280,61 @@ CASES = [
     Case("ledger (台账)", "coordinator", _ledger(""), F.ledger()),
     Case("ledger: problems tab", "coordinator", _ledger("?tab=problems"), F.problems_tab),
     Case("ledger: tasks tab", "coordinator", _ledger("?tab=tasks"), F.ledger()),
-    Case("ledger: responsibility tab", "coordinator", _ledger("?tab=responsibility"),
-         F.ledger(order="m.responsible_leader_id, m.lead_department_id, m.deadline, p.position, m.position")),
-    Case("ledger: status=in_progress", "coordinator", _ledger("?status=in_progress"),
-         F.ledger("AND m.status = %s", lambda t: ["in_progress"])),
-    Case("ledger: category", "coordinator", _ledger("?category={t.category}"),
-         F.ledger("AND p.category_id = %s", lambda t: [t.category])),
-    Case("ledger: department", "coordinator", _ledger("?department={t.department}"),
-         F.ledger("AND m.lead_department_id = %s", lambda t: [t.department])),
-    Case("ledger: leader", "coordinator", _ledger("?leader={t.leader}"),
-         F.ledger("AND m.responsible_leader_id = %s", lambda t: [t.leader])),
-    Case("ledger: overdue", "coordinator", _ledger("?overdue=on"),
-         F.ledger("AND m.deadline < %s AND m.status <> 'closed'", lambda t: [t.today])),
-    Case("ledger: sort by light", "coordinator", _ledger("?sort=light"),
-         F.ledger(order=f"{F.LIGHT_ORDER}, m.deadline, p.position, m.position", light=True)),
+    Case(
+        "ledger: responsibility tab",
+        "coordinator",
+        _ledger("?tab=responsibility"),
+        F.ledger(
+            order="m.responsible_leader_id, m.lead_department_id, m.deadline, "
+            "p.position, m.position"
+        ),
+    ),
+    Case(
+        "ledger: status=in_progress",
+        "coordinator",
+        _ledger("?status=in_progress"),
+        F.ledger("AND m.status = %s", lambda t: ["in_progress"]),
+    ),
+    Case(
+        "ledger: category",
+        "coordinator",
+        _ledger("?category={t.category}"),
+        F.ledger("AND p.category_id = %s", lambda t: [t.category]),
+    ),
+    Case(
+        "ledger: department",
+        "coordinator",
+        _ledger("?department={t.department}"),
+        F.ledger("AND m.lead_department_id = %s", lambda t: [t.department]),
+    ),
+    Case(
+        "ledger: leader",
+        "coordinator",
+        _ledger("?leader={t.leader}"),
+        F.ledger("AND m.responsible_leader_id = %s", lambda t: [t.leader]),
+    ),
+    Case(
+        "ledger: overdue",
+        "coordinator",
+        _ledger("?overdue=on"),
+        F.ledger("AND m.deadline < %s AND m.status <> 'closed'", lambda t: [t.today]),
+    ),
+    Case(
+        "ledger: sort by light",
+        "coordinator",
+        _ledger("?sort=light"),
+        F.ledger(order=f"{F.LIGHT_ORDER}, m.deadline, p.position, m.position", light=True),
+    ),
     Case("measure page", "coordinator", lambda t: f"/measures/{t.measure}/", F.measure_detail),
     Case("review queue (leader)", "leader", lambda t: "/reviews/", F.reviews_leader),
     Case("review queue (secretary)", "secretary", lambda t: "/reviews/", F.reviews_secretary),
     Case("office overview", "office", lambda t: "/overview/", F.overview),
-    Case("office overview, by overdue", "office", lambda t: "/overview/?sort=overdue", F.overview_overdue),
+    Case(
+        "office overview, by overdue",
+        "office",
+        lambda t: "/overview/?sort=overdue",
+        F.overview_overdue,
+    ),
     Case("my work (department)", "department", lambda t: "/", F.home_department),
     Case("my work (leader)", "leader", lambda t: "/", F.home_leader),
     Case("my work (coordinator)", "coordinator", lambda t: "/", F.home_coordinator),
@@ -297,7 +373,14 @@ class CaseResult:
         return self.p95 / self.floor_p95 if self.floor_p95 else float("nan")
 
 
-def run_cases(db: BenchDB, port: int, target: F.Target, people: Personas, reps: int, log: Callable[[str], None]) -> list[CaseResult]:
+def run_cases(
+    db: BenchDB,
+    port: int,
+    target: F.Target,
+    people: Personas,
+    reps: int,
+    log: Callable[[str], None],
+) -> list[CaseResult]:
     sessions: dict[str, Session] = {}
     for role in ("office", "coordinator", "secretary", "leader", "department"):
         sessions[role] = Session("127.0.0.1", port)
@@ -322,14 +405,25 @@ def run_cases(db: BenchDB, port: int, target: F.Target, people: Personas, reps: 
                 if i >= 2:
                     floor_ms.append((time.perf_counter() - started) * 1000)
             result = CaseResult(
-                case.name, path, max(statuses), percentile(server_ms, 0.5), percentile(server_ms, 0.95),
-                percentile(client_ms, 0.5), percentile(client_ms, 0.95),
+                case.name,
+                path,
+                max(statuses),
+                percentile(server_ms, 0.5),
+                percentile(server_ms, 0.95),
+                percentile(client_ms, 0.5),
+                percentile(client_ms, 0.95),
                 max((q for q in queries if q is not None), default=None),
-                percentile(floor_ms, 0.5), percentile(floor_ms, 0.95), reps,
-                percentile(db_ms, 0.5), percentile(db_ms, 0.95),
+                percentile(floor_ms, 0.5),
+                percentile(floor_ms, 0.95),
+                reps,
+                percentile(db_ms, 0.5),
+                percentile(db_ms, 0.95),
             )
-            log(f"  {case.name:<32} {result.status} p50 {result.p50:7.1f} p95 {result.p95:7.1f} ms "
-                f"db p95 {result.db_p95:6.1f} q={result.queries} floor p95 {result.floor_p95:6.1f} ms ×{result.ratio:.1f}")
+            log(
+                f"  {case.name:<32} {result.status} p50 {result.p50:7.1f} p95 {result.p95:7.1f} ms "
+                f"db p95 {result.db_p95:6.1f} q={result.queries} floor p95 "
+                f"{result.floor_p95:6.1f} ms ×{result.ratio:.1f}"
+            )
             results.append(result)
     for session in sessions.values():
         session.close()

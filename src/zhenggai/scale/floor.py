@@ -72,14 +72,30 @@ def _ids(rows: list[tuple[Any, ...]]) -> str:
     return ",".join(str(int(r[0])) for r in rows) or "0"
 
 
-def measure_page(run: Run, where: str, params: Sequence[Any], order: str, order_params: Sequence[Any] = (), limit: int = PAGE, count: bool = True) -> None:
+def measure_page(
+    run: Run,
+    where: str,
+    params: Sequence[Any],
+    order: str,
+    order_params: Sequence[Any] = (),
+    limit: int = PAGE,
+    count: bool = True,
+) -> None:
     """A list of measures with the ledger columns: count, one page, its supporting departments."""
     if count:
-        run(f"SELECT COUNT(*) FROM ledger_measure m JOIN ledger_problem p ON p.id = m.problem_id WHERE {where}", params)
-    rows = run(f"{MEASURE_COLUMNS} {MEASURE_FROM} WHERE {where} ORDER BY {order} LIMIT {limit}", [*params, *order_params])
+        run(
+            "SELECT COUNT(*) FROM ledger_measure m JOIN ledger_problem p ON p.id = "
+            f"m.problem_id WHERE {where}",
+            params,
+        )
+    rows = run(
+        f"{MEASURE_COLUMNS} {MEASURE_FROM} WHERE {where} ORDER BY {order} LIMIT {limit}",
+        [*params, *order_params],
+    )
     run(
         "SELECT s.measure_id, o.name FROM ledger_measure_supporting_departments s "
-        f"JOIN accounts_organisation o ON o.id = s.organisation_id WHERE s.measure_id IN ({_ids(rows)})",
+        "JOIN accounts_organisation o ON o.id = s.organisation_id WHERE s.measure_id IN "
+        f"({_ids(rows)})",
         [],
     )
 
@@ -87,22 +103,44 @@ def measure_page(run: Run, where: str, params: Sequence[Any], order: str, order_
 def ledger_head(run: Run, t: Target) -> None:
     """The inspection and the filter choices (categories, departments, leaders)."""
     run(
-        "SELECT i.*, un.name, r.name FROM ledger_inspection i JOIN accounts_organisation un ON un.id = i.unit_id "
-        "JOIN ledger_round r ON r.id = i.round_id WHERE i.id = %s", [t.inspection],
+        "SELECT i.*, un.name, r.name FROM ledger_inspection i JOIN accounts_organisation un "
+        "ON un.id = i.unit_id "
+        "JOIN ledger_round r ON r.id = i.round_id WHERE i.id = %s",
+        [t.inspection],
     )
-    run("SELECT id, number, title FROM ledger_category WHERE inspection_id = %s ORDER BY position", [t.inspection])
-    run("SELECT id, name FROM accounts_organisation WHERE parent_id = %s AND kind = 'department'", [t.unit])
     run(
-        "SELECT DISTINCT u.id, u.display_name FROM accounts_user u JOIN accounts_membership ms ON ms.user_id = u.id "
-        "WHERE ms.organisation_id = %s AND ms.role = 'leader'", [t.unit],
+        "SELECT id, number, title FROM ledger_category WHERE inspection_id = %s ORDER BY position",
+        [t.inspection],
+    )
+    run(
+        "SELECT id, name FROM accounts_organisation WHERE parent_id = %s AND kind = 'department'",
+        [t.unit],
+    )
+    run(
+        "SELECT DISTINCT u.id, u.display_name FROM accounts_user u JOIN accounts_membership "
+        "ms ON ms.user_id = u.id "
+        "WHERE ms.organisation_id = %s AND ms.role = 'leader'",
+        [t.unit],
     )
 
 
-def ledger(extra: str = "", extra_params: Callable[[Target], list[Any]] = lambda t: [], order: str = "p.position, m.position", light: bool = False) -> Callable[[Run, Target], None]:
+def ledger(
+    extra: str = "",
+    extra_params: Callable[[Target], list[Any]] = lambda t: [],
+    order: str = "p.position, m.position",
+    light: bool = False,
+) -> Callable[[Run, Target], None]:
     def floor(run: Run, t: Target) -> None:
         ledger_head(run, t)
         order_params = [t.today, t.today + dt.timedelta(days=NEAR_DAYS)] if light else []
-        measure_page(run, f"m.inspection_id = %s {extra}", [t.inspection, *extra_params(t)], order, order_params)
+        measure_page(
+            run,
+            f"m.inspection_id = %s {extra}",
+            [t.inspection, *extra_params(t)],
+            order,
+            order_params,
+        )
+
     return floor
 
 
@@ -112,8 +150,10 @@ def problems_tab(run: Run, t: Target) -> None:
     run(
         "SELECT p.id, p.number, p.text, p.status, p.stated_planned, c.title,"
         " (SELECT COUNT(*) FROM ledger_measure m WHERE m.problem_id = p.id),"
-        " (SELECT COUNT(*) FROM ledger_measure m WHERE m.problem_id = p.id AND m.status = 'closed'),"
-        " (SELECT COUNT(*) FROM ledger_measure m WHERE m.problem_id = p.id AND m.deadline < %s AND m.status <> 'closed')"
+        " (SELECT COUNT(*) FROM ledger_measure m WHERE m.problem_id = p.id AND m.status = "
+        "'closed'),"
+        " (SELECT COUNT(*) FROM ledger_measure m WHERE m.problem_id = p.id AND m.deadline < "
+        "%s AND m.status <> 'closed')"
         " FROM ledger_problem p JOIN ledger_category c ON c.id = p.category_id"
         f" WHERE p.inspection_id = %s ORDER BY p.position LIMIT {PAGE}",
         [t.today, t.inspection],
@@ -123,19 +163,34 @@ def problems_tab(run: Run, t: Target) -> None:
 def measure_detail(run: Run, t: Target) -> None:
     run(f"{MEASURE_COLUMNS} {MEASURE_FROM} WHERE m.id = %s", [t.measure])
     updates = run(
-        "SELECT pu.id, pu.text, pu.created_at, pu.is_completion_claim, u.display_name FROM ledger_progressupdate pu "
-        "JOIN accounts_user u ON u.id = pu.author_id WHERE pu.measure_id = %s ORDER BY pu.created_at DESC, pu.id DESC",
+        "SELECT pu.id, pu.text, pu.created_at, pu.is_completion_claim, u.display_name FROM "
+        "ledger_progressupdate pu "
+        "JOIN accounts_user u ON u.id = pu.author_id WHERE pu.measure_id = %s ORDER BY "
+        "pu.created_at DESC, pu.id DESC",
         [t.measure],
     )
-    run(f"SELECT id, progress_id, original_name, size, sha256 FROM ledger_evidence WHERE progress_id IN ({_ids(updates)}) OR (measure_id = %s AND progress_id IS NULL)", [t.measure])
     run(
-        "SELECT r.id, r.stage, r.decision, r.reason, r.created_at, u.display_name FROM ledger_review r "
-        "JOIN accounts_user u ON u.id = r.reviewer_id WHERE r.measure_id = %s ORDER BY r.created_at DESC", [t.measure],
+        "SELECT id, progress_id, original_name, size, sha256 FROM ledger_evidence WHERE "
+        f"progress_id IN ({_ids(updates)}) OR (measure_id = %s AND progress_id IS NULL)",
+        [t.measure],
     )
-    run("SELECT id, title, due_date, done_on FROM ledger_milestone WHERE measure_id = %s ORDER BY position", [t.measure])
     run(
-        "SELECT o.id, o.name FROM ledger_measure_supporting_departments s JOIN accounts_organisation o "
-        "ON o.id = s.organisation_id WHERE s.measure_id = %s", [t.measure],
+        "SELECT r.id, r.stage, r.decision, r.reason, r.created_at, u.display_name FROM "
+        "ledger_review r "
+        "JOIN accounts_user u ON u.id = r.reviewer_id WHERE r.measure_id = %s ORDER BY "
+        "r.created_at DESC",
+        [t.measure],
+    )
+    run(
+        "SELECT id, title, due_date, done_on FROM ledger_milestone WHERE measure_id = %s "
+        "ORDER BY position",
+        [t.measure],
+    )
+    run(
+        "SELECT o.id, o.name FROM ledger_measure_supporting_departments s JOIN "
+        "accounts_organisation o "
+        "ON o.id = s.organisation_id WHERE s.measure_id = %s",
+        [t.measure],
     )
 
 
@@ -144,11 +199,18 @@ def _unit_inspections(t: Target) -> str:
 
 
 def reviews_leader(run: Run, t: Target) -> None:
-    measure_page(run, f"m.status = 'submitted' AND m.responsible_leader_id = %s AND {_unit_inspections(t)}", [t.leader], "m.submitted_at, m.id")
+    measure_page(
+        run,
+        f"m.status = 'submitted' AND m.responsible_leader_id = %s AND {_unit_inspections(t)}",
+        [t.leader],
+        "m.submitted_at, m.id",
+    )
 
 
 def reviews_secretary(run: Run, t: Target) -> None:
-    measure_page(run, f"m.status = 'approved' AND {_unit_inspections(t)}", [], "m.submitted_at, m.id")
+    measure_page(
+        run, f"m.status = 'approved' AND {_unit_inspections(t)}", [], "m.submitted_at, m.id"
+    )
 
 
 def _inspection_stats(run: Run, ids: str, t: Target) -> None:
@@ -161,7 +223,11 @@ def _inspection_stats(run: Run, ids: str, t: Target) -> None:
         f" FROM ledger_measure WHERE inspection_id IN ({ids}) GROUP BY inspection_id",
         [t.today, t.today, near],
     )
-    run(f"SELECT inspection_id, status, COUNT(*) FROM ledger_problem WHERE inspection_id IN ({ids}) GROUP BY inspection_id, status", [])
+    run(
+        "SELECT inspection_id, status, COUNT(*) FROM ledger_problem WHERE inspection_id IN "
+        f"({ids}) GROUP BY inspection_id, status",
+        [],
+    )
 
 
 INSPECTION_ROWS = (
@@ -172,15 +238,24 @@ INSPECTION_ROWS = (
 
 
 def overview(run: Run, t: Target) -> None:
-    run("SELECT COUNT(*) FROM ledger_inspection i JOIN accounts_organisation un ON un.id = i.unit_id WHERE un.path LIKE %s", [t.province_path + "%"])
-    rows = run(f"{INSPECTION_ROWS} ORDER BY r.year DESC, r.name, un.name LIMIT {PAGE}", [t.province_path + "%"])
+    run(
+        "SELECT COUNT(*) FROM ledger_inspection i JOIN accounts_organisation un ON un.id = "
+        "i.unit_id WHERE un.path LIKE %s",
+        [t.province_path + "%"],
+    )
+    rows = run(
+        f"{INSPECTION_ROWS} ORDER BY r.year DESC, r.name, un.name LIMIT {PAGE}",
+        [t.province_path + "%"],
+    )
     _inspection_stats(run, _ids(rows), t)
 
 
 def _most_overdue(run: Run, t: Target, limit: int) -> None:
     rows = run(
-        "SELECT i.id, COUNT(m.id) AS overdue FROM ledger_inspection i JOIN accounts_organisation un ON un.id = i.unit_id "
-        "LEFT JOIN ledger_measure m ON m.inspection_id = i.id AND m.status <> 'closed' AND m.deadline < %s "
+        "SELECT i.id, COUNT(m.id) AS overdue FROM ledger_inspection i JOIN "
+        "accounts_organisation un ON un.id = i.unit_id "
+        "LEFT JOIN ledger_measure m ON m.inspection_id = i.id AND m.status <> 'closed' AND "
+        "m.deadline < %s "
         f"WHERE un.path LIKE %s GROUP BY i.id ORDER BY overdue DESC, i.id LIMIT {limit}",
         [t.today, t.province_path + "%"],
     )
@@ -190,7 +265,11 @@ def _most_overdue(run: Run, t: Target, limit: int) -> None:
 
 
 def overview_overdue(run: Run, t: Target) -> None:
-    run("SELECT COUNT(*) FROM ledger_inspection i JOIN accounts_organisation un ON un.id = i.unit_id WHERE un.path LIKE %s", [t.province_path + "%"])
+    run(
+        "SELECT COUNT(*) FROM ledger_inspection i JOIN accounts_organisation un ON un.id = "
+        "i.unit_id WHERE un.path LIKE %s",
+        [t.province_path + "%"],
+    )
     _most_overdue(run, t, PAGE)
 
 
@@ -199,21 +278,60 @@ def home_office(run: Run, t: Target) -> None:
 
 
 def home_leader(run: Run, t: Target) -> None:
-    measure_page(run, f"m.status = 'submitted' AND m.responsible_leader_id = %s AND {_unit_inspections(t)}", [t.leader], "m.deadline, m.submitted_at", limit=HOME, count=False)
+    measure_page(
+        run,
+        f"m.status = 'submitted' AND m.responsible_leader_id = %s AND {_unit_inspections(t)}",
+        [t.leader],
+        "m.deadline, m.submitted_at",
+        limit=HOME,
+        count=False,
+    )
 
 
 def home_department(run: Run, t: Target) -> None:
-    mine = "(m.lead_department_id = %s OR m.id IN (SELECT measure_id FROM ledger_measure_supporting_departments WHERE organisation_id = %s))"
+    mine = (
+        "m.id IN (SELECT id FROM ledger_measure WHERE lead_department_id = %s UNION ALL "
+        "SELECT measure_id FROM ledger_measure_supporting_departments WHERE organisation_id = %s)"
+    )
     sent_back = f"{LAST_DECISION} IN ('returned', 'reopened')"
     order = "m.deadline, p.position, m.position"
     params = [t.department, t.department]
-    measure_page(run, f"{mine} AND m.status = 'in_progress' AND {sent_back}", params, order, limit=HOME, count=False)
-    measure_page(run, f"{mine} AND m.status IN ('draft', 'in_progress') AND ({LAST_DECISION} IS NULL OR NOT {sent_back})", params, order, limit=HOME, count=False)
+    measure_page(
+        run,
+        f"{mine} AND m.status = 'in_progress' AND {sent_back}",
+        params,
+        order,
+        limit=HOME,
+        count=False,
+    )
+    measure_page(
+        run,
+        f"{mine} AND m.status IN ('draft', 'in_progress') AND ({LAST_DECISION} IS NULL OR NOT "
+        f"{sent_back})",
+        params,
+        order,
+        limit=HOME,
+        count=False,
+    )
 
 
 def home_coordinator(run: Run, t: Target) -> None:
     unit = _unit_inspections(t)
     order = "m.deadline, p.position, m.position"
     near = t.today + dt.timedelta(days=NEAR_DAYS)
-    measure_page(run, f"{unit} AND m.status <> 'closed' AND m.deadline <= %s", [near], order, limit=HOME, count=False)
-    measure_page(run, f"{unit} AND m.status <> 'closed' AND m.lead_department_id IS NULL", [], order, limit=HOME, count=False)
+    measure_page(
+        run,
+        f"{unit} AND m.status <> 'closed' AND m.deadline <= %s",
+        [near],
+        order,
+        limit=HOME,
+        count=False,
+    )
+    measure_page(
+        run,
+        f"{unit} AND m.status <> 'closed' AND m.lead_department_id IS NULL",
+        [],
+        order,
+        limit=HOME,
+        count=False,
+    )

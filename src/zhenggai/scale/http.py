@@ -72,8 +72,12 @@ class Session:
         db_timing = DB_TIMING.search(response.getheader("Server-Timing") or "")
         queries = response.getheader("X-Query-Count")
         return Reply(
-            response.status, float(timing.group(1)) if timing else None, client_ms,
-            int(queries) if queries else None, data, response.getheader("Location") or "",
+            response.status,
+            float(timing.group(1)) if timing else None,
+            client_ms,
+            int(queries) if queries else None,
+            data,
+            response.getheader("Location") or "",
             float(db_timing.group(1)) if db_timing else None,
         )
 
@@ -90,7 +94,8 @@ class Session:
         if not match:
             raise RuntimeError(f"no login form (status {page.status})")
         reply = self.request(
-            "POST", "/login/",
+            "POST",
+            "/login/",
             {"csrfmiddlewaretoken": match.group(1), "username": username, "password": password},
         )
         if reply.status != 302 or "sessionid" not in self.cookies:

@@ -63,11 +63,15 @@ class UnitPeople:
 
 def _at(day: dt.date, rng: random.Random) -> dt.datetime:
     """A working-hours moment on ``day`` (UTC, which is 08:00–18:00 in China)."""
-    return dt.datetime(day.year, day.month, day.day, rng.randint(0, 9), rng.randint(0, 59), tzinfo=dt.UTC)
+    return dt.datetime(
+        day.year, day.month, day.day, rng.randint(0, 9), rng.randint(0, 59), tzinfo=dt.UTC
+    )
 
 
 class LedgerBuilder:
-    def __init__(self, tables: dict[str, Table], rng: random.Random, today: dt.date, config: Any) -> None:
+    def __init__(
+        self, tables: dict[str, Table], rng: random.Random, today: dt.date, config: Any
+    ) -> None:
         self.t = tables
         self.rng = rng
         self.today = today
@@ -83,39 +87,72 @@ class LedgerBuilder:
         approved_day = feedback + dt.timedelta(days=rng.randint(15, 25))
         plan_approved = approved_day < today
         inspection_id = t["inspection"].allocate()
-        t["inspection"].add((
-            inspection_id, round_id, unit.unit_id, f"中共{unit.name}党组",
-            f"第{rng.randint(1, 12)}巡察组", feedback - dt.timedelta(days=120),
-            feedback - dt.timedelta(days=45), feedback, feedback + dt.timedelta(days=30),
-            feedback + dt.timedelta(days=60),
-            feedback + dt.timedelta(days=58) if age > 60 else None, f"中共{unit.name}党组",
-            "成立整改工作领导小组,主要负责人任组长。", "持续抓好整改,巩固整改成果。", "{}",
-            _at(approved_day, rng) if plan_approved else None,
-            unit.secretary if plan_approved else None, "synth",
-            _at(feedback, rng),
-        ))
+        t["inspection"].add(
+            (
+                inspection_id,
+                round_id,
+                unit.unit_id,
+                f"中共{unit.name}党组",
+                f"第{rng.randint(1, 12)}巡察组",
+                feedback - dt.timedelta(days=120),
+                feedback - dt.timedelta(days=45),
+                feedback,
+                feedback + dt.timedelta(days=30),
+                feedback + dt.timedelta(days=60),
+                feedback + dt.timedelta(days=58) if age > 60 else None,
+                f"中共{unit.name}党组",
+                "成立整改工作领导小组,主要负责人任组长。",
+                "持续抓好整改,巩固整改成果。",
+                "{}",
+                _at(approved_day, rng) if plan_approved else None,
+                unit.secretary if plan_approved else None,
+                "synth",
+                _at(feedback, rng),
+            )
+        )
         categories = rng.sample(range(len(texts.CATEGORIES)), k=4)
         category_ids = []
         for position, c in enumerate(categories, start=1):
             category_id = t["category"].allocate()
-            t["category"].add((category_id, inspection_id, "一二三四五六"[position - 1], position, texts.CATEGORIES[c]))
+            t["category"].add(
+                (
+                    category_id,
+                    inspection_id,
+                    "一二三四五六"[position - 1],
+                    position,
+                    texts.CATEGORIES[c],
+                )
+            )
             category_ids.append(category_id)
         mix = next(m for limit, m in STATE_MIX if age <= limit)
         problems = max(1, self.cfg.problems_per_unit + rng.randint(-3, 3))
         problem_ids = []
         for position in range(1, problems + 1):
-            problem_ids.append(self._problem(
-                unit, inspection_id, category_ids[(position - 1) * 4 // problems], position,
-                feedback, approved_day if plan_approved else None, mix,
-            ))
+            problem_ids.append(
+                self._problem(
+                    unit,
+                    inspection_id,
+                    category_ids[(position - 1) * 4 // problems],
+                    position,
+                    feedback,
+                    approved_day if plan_approved else None,
+                    mix,
+                )
+            )
         self._outcomes(unit, inspection_id, problem_ids, feedback)
         return inspection_id
 
     # ------------------------------------------------------------ problems and measures
 
     def _problem(
-        self, unit: UnitPeople, inspection_id: int, category_id: int, position: int,
-        feedback: dt.date, started: dt.date | None, mix: list[tuple[str, float]],
+        self,
+        unit: UnitPeople,
+        inspection_id: int,
+        category_id: int,
+        position: int,
+        feedback: dt.date,
+        started: dt.date | None,
+        mix: list[tuple[str, float]],
     ) -> int:
         rng, t = self.rng, self.t
         topic = rng.choice(texts.TOPICS)
@@ -133,12 +170,25 @@ class LedgerBuilder:
             done = min(done, planned)
         elif roll < 0.15:  # claims everything done while work is open (文字整改)
             done = planned
-        text = rng.choice(texts.PROBLEMS).format(topic=topic, year=feedback.year - 2, n=rng.randint(2, 30))
-        t["problem"].add((
-            problem_id, inspection_id, category_id, str(position), position, text, planned, done,
-            f"共制定{planned}项整改措施,已落实整改{done}项。", derive_problem_status(pairs).value,
-            True, _at(feedback, rng),
-        ))
+        text = rng.choice(texts.PROBLEMS).format(
+            topic=topic, year=feedback.year - 2, n=rng.randint(2, 30)
+        )
+        t["problem"].add(
+            (
+                problem_id,
+                inspection_id,
+                category_id,
+                str(position),
+                position,
+                text,
+                planned,
+                done,
+                f"共制定{planned}项整改措施,已落实整改{done}项。",
+                derive_problem_status(pairs).value,
+                True,
+                _at(feedback, rng),
+            )
+        )
         return problem_id
 
     def _kind(self) -> str:
@@ -158,8 +208,15 @@ class LedgerBuilder:
         return next((state for state, limit in mix if roll < limit), "in_progress")
 
     def _measure(
-        self, unit: UnitPeople, inspection_id: int, problem_id: int, position: int, topic: str,
-        feedback: dt.date, started: dt.date | None, mix: list[tuple[str, float]],
+        self,
+        unit: UnitPeople,
+        inspection_id: int,
+        problem_id: int,
+        position: int,
+        topic: str,
+        feedback: dt.date,
+        started: dt.date | None,
+        mix: list[tuple[str, float]],
     ) -> tuple[str, str]:
         rng, t, today = self.rng, self.t, self.today
         measure_id = t["measure"].allocate()
@@ -173,7 +230,9 @@ class LedgerBuilder:
         span_end = today - DAY
         claim_day = close_day = leader_day = None
         if state == "closed":
-            limit = min((deadline or feedback + dt.timedelta(days=365)) + dt.timedelta(days=45), span_end)
+            limit = min(
+                (deadline or feedback + dt.timedelta(days=365)) + dt.timedelta(days=45), span_end
+            )
             close_day = _between(rng, started + dt.timedelta(days=6), limit)
             leader_day = close_day - dt.timedelta(days=rng.randint(0, 2))
             claim_day = leader_day - dt.timedelta(days=rng.randint(0, 3))
@@ -182,28 +241,66 @@ class LedgerBuilder:
             leader_day = min(claim_day + dt.timedelta(days=rng.randint(0, 5)), span_end)
         status = {"returned": "in_progress", "draft": "draft"}.get(state, state)
         story_end = claim_day or span_end
-        last_at = self._progress(measure_id, author, started, story_end, state in CLAIMED, topic) if started else None
+        last_at = (
+            self._progress(measure_id, author, started, story_end, state in CLAIMED, topic)
+            if started
+            else None
+        )
         submitted_at = last_at if claim_day else None
         closed_at = reviewed_at = None
         if state in ("approved", "closed", "returned"):
             decision = ReviewDecision.RETURNED if state == "returned" else ReviewDecision.APPROVED
             reason = rng.choice(texts.RETURN_REASONS) if state == "returned" else "同意"
             reviewed_at = self._review(
-                measure_id, ReviewStage.LEADER, decision, reason, leader, author, leader_day, submitted_at
+                measure_id,
+                ReviewStage.LEADER,
+                decision,
+                reason,
+                leader,
+                author,
+                leader_day,
+                submitted_at,
             )
         if state == "closed":
             closed_at = self._review(
-                measure_id, ReviewStage.CLOSURE, ReviewDecision.APPROVED, "同意销号",
-                unit.secretary, author, close_day, reviewed_at,
+                measure_id,
+                ReviewStage.CLOSURE,
+                ReviewDecision.APPROVED,
+                "同意销号",
+                unit.secretary,
+                author,
+                close_day,
+                reviewed_at,
             )
         holds_claim = state in ("submitted", "approved", "closed")
-        text = rng.choice(texts.MEASURES).format(topic=topic, year=feedback.year - 1, n=rng.randint(2, 20))
-        t["measure"].add((
-            measure_id, inspection_id, problem_id, position, "", text, kind, leader, lead, deadline,
-            status, author if holds_claim else None, submitted_at if holds_claim else None,
-            closed_at, last_at, 0, 1 + (state in CLAIMED) + (state in ("approved", "closed", "returned")) + (state == "closed"),
-            _at(feedback, rng),
-        ))
+        text = rng.choice(texts.MEASURES).format(
+            topic=topic, year=feedback.year - 1, n=rng.randint(2, 20)
+        )
+        t["measure"].add(
+            (
+                measure_id,
+                inspection_id,
+                problem_id,
+                position,
+                "",
+                text,
+                kind,
+                leader,
+                lead,
+                deadline,
+                status,
+                author if holds_claim else None,
+                submitted_at if holds_claim else None,
+                closed_at,
+                last_at,
+                0,
+                1
+                + (state in CLAIMED)
+                + (state in ("approved", "closed", "returned"))
+                + (state == "closed"),
+                _at(feedback, rng),
+            )
+        )
         if rng.random() < 0.3 and len(unit.departments) > 1:
             other = unit.departments[(dept_index + 1) % len(unit.departments)]
             t["supporting"].add((measure_id, other))
@@ -211,7 +308,13 @@ class LedgerBuilder:
         return kind, status
 
     def _progress(
-        self, measure_id: int, author: int, start: dt.date, end: dt.date, claim: bool, topic: str,
+        self,
+        measure_id: int,
+        author: int,
+        start: dt.date,
+        end: dt.date,
+        claim: bool,
+        topic: str,
     ) -> dt.datetime | None:
         rng, t = self.rng, self.t
         n = max(1, self.cfg.progress_per_measure + rng.randint(-2, 2))
@@ -224,7 +327,11 @@ class LedgerBuilder:
                 day = end
             progress_id = t["progress"].allocate()
             at = _at(day, rng)
-            text = texts.PROGRESS[-1] if is_claim else rng.choice(texts.PROGRESS[:-1]).format(n=rng.randint(2, 60))
+            text = (
+                texts.PROGRESS[-1]
+                if is_claim
+                else rng.choice(texts.PROGRESS[:-1]).format(n=rng.randint(2, 60))
+            )
             t["progress"].add((progress_id, measure_id, author, text, is_claim, at))
             files = rng.randint(1, 2) if is_claim else int(rng.random() < 0.25)
             for _ in range(files):
@@ -245,26 +352,67 @@ class LedgerBuilder:
             sha, size = hashlib.sha256(content).hexdigest(), len(content)
         else:
             sha, size = f"{rng.getrandbits(256):064x}", rng.randint(20_000, 3_000_000)
-        t["evidence"].add((
-            evidence_id, key, measure_id, progress_id, path, name, sha, size, content_type, author, at,
-        ))
+        t["evidence"].add(
+            (
+                evidence_id,
+                key,
+                measure_id,
+                progress_id,
+                path,
+                name,
+                sha,
+                size,
+                content_type,
+                author,
+                at,
+            )
+        )
 
     def _review(
-        self, measure_id: int, stage: str, decision: str, reason: str, reviewer: int, submitter: int,
-        day: dt.date, after: dt.datetime | None,
+        self,
+        measure_id: int,
+        stage: str,
+        decision: str,
+        reason: str,
+        reviewer: int,
+        submitter: int,
+        day: dt.date,
+        after: dt.datetime | None,
     ) -> dt.datetime:
-        """A review on ``day``, at least an hour after ``after`` (the claim or the previous review)."""
+        """A review on ``day``, an hour or more after ``after`` (the claim or the last review)."""
         at = _at(day, self.rng)
         if after is not None:
             at = max(at, after + dt.timedelta(hours=1))
-        self.t["review"].add((self.t["review"].allocate(), measure_id, stage, decision, reason, reviewer, submitter, at))
+        self.t["review"].add(
+            (
+                self.t["review"].allocate(),
+                measure_id,
+                stage,
+                decision,
+                reason,
+                reviewer,
+                submitter,
+                at,
+            )
+        )
         return at
 
-    def _milestones(self, measure_id: int, kind: str, feedback: dt.date, deadline: dt.date | None, close_day: dt.date | None) -> None:
+    def _milestones(
+        self,
+        measure_id: int,
+        kind: str,
+        feedback: dt.date,
+        deadline: dt.date | None,
+        close_day: dt.date | None,
+    ) -> None:
         if kind == MeasureKind.IMMEDIATE or deadline is None:
             return
         rng, t = self.rng, self.t
-        dues = [deadline] if kind == MeasureKind.ONGOING else [feedback + (deadline - feedback) / 2, deadline]
+        dues = (
+            [deadline]
+            if kind == MeasureKind.ONGOING
+            else [feedback + (deadline - feedback) / 2, deadline]
+        )
         for position, due in enumerate(dues, start=1):
             done = None
             if close_day is not None:
@@ -276,31 +424,60 @@ class LedgerBuilder:
 
     # ------------------------------------------------------------ outcomes
 
-    def _outcomes(self, unit: UnitPeople, inspection_id: int, problem_ids: list[int], feedback: dt.date) -> None:
+    def _outcomes(
+        self, unit: UnitPeople, inspection_id: int, problem_ids: list[int], feedback: dt.date
+    ) -> None:
         rng, t, today = self.rng, self.t, self.today
         span = max((today - feedback).days, 1)
         forms = AccountabilityForm.values
         for _ in range(rng.randint(0, 3)):
             day = feedback + dt.timedelta(days=rng.randint(0, span - 1))
-            t["accountability"].add((
-                t["accountability"].allocate(), inspection_id, rng.choice(problem_ids), rng.choice(forms),
-                rng.randint(1, 4), texts.ACCOUNTABILITY.format(topic=rng.choice(texts.TOPICS)), day,
-                unit.inspector, _at(day, rng),
-            ))
-        titles = {rng.choice(texts.INSTITUTIONS).format(topic=rng.choice(texts.TOPICS)) for _ in range(rng.randint(0, 3))}
+            t["accountability"].add(
+                (
+                    t["accountability"].allocate(),
+                    inspection_id,
+                    rng.choice(problem_ids),
+                    rng.choice(forms),
+                    rng.randint(1, 4),
+                    texts.ACCOUNTABILITY.format(topic=rng.choice(texts.TOPICS)),
+                    day,
+                    unit.inspector,
+                    _at(day, rng),
+                )
+            )
+        titles = {
+            rng.choice(texts.INSTITUTIONS).format(topic=rng.choice(texts.TOPICS))
+            for _ in range(rng.randint(0, 3))
+        }
         for title in sorted(titles):
             day = feedback + dt.timedelta(days=rng.randint(0, span - 1))
-            t["institution"].add((
-                t["institution"].allocate(), inspection_id, rng.choice(problem_ids), f"《{title}》", "new",
-                f"{unit.name[:2]}发〔{day.year}〕{rng.randint(1, 99)}号", day, unit.coordinator, _at(day, rng),
-            ))
+            t["institution"].add(
+                (
+                    t["institution"].allocate(),
+                    inspection_id,
+                    rng.choice(problem_ids),
+                    f"《{title}》",
+                    "new",
+                    f"{unit.name[:2]}发〔{day.year}〕{rng.randint(1, 99)}号",
+                    day,
+                    unit.coordinator,
+                    _at(day, rng),
+                )
+            )
         if rng.random() < 0.2:
             day = feedback + dt.timedelta(days=rng.randint(0, span - 1))
-            t["recovery"].add((
-                t["recovery"].allocate(), inspection_id, rng.choice(problem_ids),
-                Decimal(rng.randint(5_000, 2_000_000)) / 100, "追缴违规发放补贴。", day,
-                unit.coordinator, _at(day, rng),
-            ))
+            t["recovery"].add(
+                (
+                    t["recovery"].allocate(),
+                    inspection_id,
+                    rng.choice(problem_ids),
+                    Decimal(rng.randint(5_000, 2_000_000)) / 100,
+                    "追缴违规发放补贴。",
+                    day,
+                    unit.coordinator,
+                    _at(day, rng),
+                )
+            )
 
     def write_real_files(self) -> None:
         """Store the bytes of the few evidence rows that carry real files."""
@@ -309,7 +486,9 @@ class LedgerBuilder:
 
         for evidence_id, path in self.real_files:
             if not default_storage.exists(path):
-                default_storage.save(path, ContentFile(PDF + f"% synthetic evidence {evidence_id}\n".encode()))
+                default_storage.save(
+                    path, ContentFile(PDF + f"% synthetic evidence {evidence_id}\n".encode())
+                )
 
 
 def _between(rng: random.Random, low: dt.date, high: dt.date, late: int | None = None) -> dt.date:

@@ -39,13 +39,21 @@ class LoadResult:
 
 def writable_measures(run: Run, target: Target) -> list[int]:
     rows = run(
-        "SELECT id FROM ledger_measure WHERE lead_department_id = %s AND status = 'in_progress' ORDER BY id LIMIT 40",
+        "SELECT id FROM ledger_measure WHERE lead_department_id = %s AND status = "
+        "'in_progress' ORDER BY id LIMIT 40",
         [target.department],
     )
     return [int(r[0]) for r in rows]
 
 
-def run_load(port: int, target: Target, people: Personas, measures: list[int], users: int = 50, seconds: float = 30) -> LoadResult:
+def run_load(
+    port: int,
+    target: Target,
+    people: Personas,
+    measures: list[int],
+    users: int = 50,
+    seconds: float = 30,
+) -> LoadResult:
     roles = ["department", "coordinator", "leader", "secretary", "office"]
     read_cases = {role: [c for c in CASES if c.persona == role] for role in roles}
     lock = threading.Lock()
@@ -67,11 +75,16 @@ def run_load(port: int, target: Target, people: Personas, measures: list[int], u
         session = Session("127.0.0.1", port, timeout=30)
         session.cookies = dict(cookies[role])
         while time.monotonic() < stop_at:
-            write = role == "department" and bool(measures) and rng.random() < WRITE_SHARE_OF_DEPARTMENT
+            write = (
+                role == "department" and bool(measures) and rng.random() < WRITE_SHARE_OF_DEPARTMENT
+            )
             try:
                 if write:
                     measure = rng.choice(measures)
-                    reply = session.post(f"/measures/{measure}/progress/", {"text": f"压力测试进展 {index}-{time.time():.3f}"})
+                    reply = session.post(
+                        f"/measures/{measure}/progress/",
+                        {"text": f"压力测试进展 {index}-{time.time():.3f}"},
+                    )
                     ok = reply.status == 302
                 else:
                     case = rng.choice(read_cases[role] or CASES)
@@ -97,9 +110,16 @@ def run_load(port: int, target: Target, people: Personas, measures: list[int], u
     elapsed = time.monotonic() - started
     everything = latencies + write_latencies
     return LoadResult(
-        users, round(elapsed, 1), len(everything), len(write_latencies), len(errors),
-        percentile(everything, 0.5), percentile(everything, 0.95), percentile(write_latencies, 0.95),
-        round(len(everything) / elapsed, 1), errors[:5],
+        users,
+        round(elapsed, 1),
+        len(everything),
+        len(write_latencies),
+        len(errors),
+        percentile(everything, 0.5),
+        percentile(everything, 0.95),
+        percentile(write_latencies, 0.95),
+        round(len(everything) / elapsed, 1),
+        errors[:5],
     )
 
 
@@ -121,14 +141,21 @@ def conflict_check(measure_id: int | None = None) -> dict[str, Any]:
     from zhenggai.ledger.services.plan import update_measure
 
     measure = (
-        Measure.objects.filter(pk=measure_id) if measure_id else
-        Measure.objects.filter(status=MeasureStatus.IN_PROGRESS).order_by("pk")
-    ).select_related("inspection").first()
+        (
+            Measure.objects.filter(pk=measure_id)
+            if measure_id
+            else Measure.objects.filter(status=MeasureStatus.IN_PROGRESS).order_by("pk")
+        )
+        .select_related("inspection")
+        .first()
+    )
     if measure is None:
         return {"checked": False}
-    coordinator = Membership.objects.filter(
-        organisation_id=measure.inspection.unit_id, role="coordinator"
-    ).select_related("user").first()
+    coordinator = (
+        Membership.objects.filter(organisation_id=measure.inspection.unit_id, role="coordinator")
+        .select_related("user")
+        .first()
+    )
     if coordinator is None:
         return {"checked": False}
     version = measure.version
@@ -139,7 +166,12 @@ def conflict_check(measure_id: int | None = None) -> dict[str, Any]:
         try:
             fresh = Measure.objects.get(pk=measure.pk)
             barrier.wait(timeout=10)
-            update_measure(measure=fresh, actor=coordinator.user, expected_version=version, text=f"{fresh.text}({name}修改)")
+            update_measure(
+                measure=fresh,
+                actor=coordinator.user,
+                expected_version=version,
+                text=f"{fresh.text}({name}修改)",
+            )
             outcome[name] = "saved"
         except DomainError as error:
             outcome[name] = "conflict" if error.field == "version" else f"error: {error}"
@@ -157,6 +189,8 @@ def conflict_check(measure_id: int | None = None) -> dict[str, Any]:
         "checked": True,
         "vendor": connection.vendor,
         "outcomes": outcome,
-        "no_lost_update": len(winners) == 1 and "conflict" in outcome.values()
-        and measure.text.endswith(f"({winners[0]}修改)") and measure.version == version + 1,
+        "no_lost_update": len(winners) == 1
+        and "conflict" in outcome.values()
+        and measure.text.endswith(f"({winners[0]}修改)")
+        and measure.version == version + 1,
     }

@@ -75,53 +75,184 @@ def build_tables() -> dict[str, Table]:
     through = Measure.supporting_departments.through
     specs: list[tuple[str, Any, tuple[str, ...]]] = [
         ("organisation", Organisation, ("id", "name", "short_name", "kind", "parent", "path")),
-        ("user", User, (
-            "id", "password", "last_login", "is_superuser", "username", "first_name",
-            "last_name", "email", "is_staff", "is_active", "date_joined", "display_name", "title",
-        )),
+        (
+            "user",
+            User,
+            (
+                "id",
+                "password",
+                "last_login",
+                "is_superuser",
+                "username",
+                "first_name",
+                "last_name",
+                "email",
+                "is_staff",
+                "is_active",
+                "date_joined",
+                "display_name",
+                "title",
+            ),
+        ),
         ("membership", Membership, ("id", "user", "organisation", "role")),
         ("round", Round, ("id", "jurisdiction", "name", "year", "kind", "created_at")),
-        ("inspection", Inspection, (
-            "id", "round", "unit", "unit_name", "team", "period_start", "period_end",
-            "feedback_date", "plan_due", "report_due", "report_date", "issuer",
-            "organisation_text", "next_steps_text", "contact", "plan_approved_at",
-            "plan_approved_by", "source_name", "created_at",
-        )),
+        (
+            "inspection",
+            Inspection,
+            (
+                "id",
+                "round",
+                "unit",
+                "unit_name",
+                "team",
+                "period_start",
+                "period_end",
+                "feedback_date",
+                "plan_due",
+                "report_due",
+                "report_date",
+                "issuer",
+                "organisation_text",
+                "next_steps_text",
+                "contact",
+                "plan_approved_at",
+                "plan_approved_by",
+                "source_name",
+                "created_at",
+            ),
+        ),
         ("category", Category, ("id", "inspection", "number", "position", "title")),
-        ("problem", Problem, (
-            "id", "inspection", "category", "number", "position", "text", "stated_planned",
-            "stated_done", "stated_text", "status", "is_public", "created_at",
-        )),
-        ("measure", Measure, (
-            "id", "inspection", "problem", "position", "group", "text", "kind",
-            "responsible_leader", "lead_department", "deadline", "status", "submitted_by",
-            "submitted_at", "closed_at", "last_progress_at", "reopened_count", "version",
-            "created_at",
-        )),
+        (
+            "problem",
+            Problem,
+            (
+                "id",
+                "inspection",
+                "category",
+                "number",
+                "position",
+                "text",
+                "stated_planned",
+                "stated_done",
+                "stated_text",
+                "status",
+                "is_public",
+                "created_at",
+            ),
+        ),
+        (
+            "measure",
+            Measure,
+            (
+                "id",
+                "inspection",
+                "problem",
+                "position",
+                "group",
+                "text",
+                "kind",
+                "responsible_leader",
+                "lead_department",
+                "deadline",
+                "status",
+                "submitted_by",
+                "submitted_at",
+                "closed_at",
+                "last_progress_at",
+                "reopened_count",
+                "version",
+                "created_at",
+            ),
+        ),
         ("supporting", through, ("measure", "organisation")),
         ("milestone", Milestone, ("id", "measure", "position", "title", "due_date", "done_on")),
-        ("progress", ProgressUpdate, (
-            "id", "measure", "author", "text", "is_completion_claim", "created_at",
-        )),
-        ("evidence", Evidence, (
-            "id", "uuid", "measure", "progress", "file", "original_name", "sha256", "size",
-            "content_type", "uploaded_by", "uploaded_at",
-        )),
-        ("review", Review, (
-            "id", "measure", "stage", "decision", "reason", "reviewer", "submitter", "created_at",
-        )),
-        ("accountability", Accountability, (
-            "id", "inspection", "problem", "form", "people", "description", "decided_on",
-            "recorded_by", "created_at",
-        )),
-        ("institution", Institution, (
-            "id", "inspection", "problem", "title", "kind", "document_number", "issued_on",
-            "recorded_by", "created_at",
-        )),
-        ("recovery", Recovery, (
-            "id", "inspection", "problem", "amount_yuan", "description", "recorded_on",
-            "recorded_by", "created_at",
-        )),
+        (
+            "progress",
+            ProgressUpdate,
+            (
+                "id",
+                "measure",
+                "author",
+                "text",
+                "is_completion_claim",
+                "created_at",
+            ),
+        ),
+        (
+            "evidence",
+            Evidence,
+            (
+                "id",
+                "uuid",
+                "measure",
+                "progress",
+                "file",
+                "original_name",
+                "sha256",
+                "size",
+                "content_type",
+                "uploaded_by",
+                "uploaded_at",
+            ),
+        ),
+        (
+            "review",
+            Review,
+            (
+                "id",
+                "measure",
+                "stage",
+                "decision",
+                "reason",
+                "reviewer",
+                "submitter",
+                "created_at",
+            ),
+        ),
+        (
+            "accountability",
+            Accountability,
+            (
+                "id",
+                "inspection",
+                "problem",
+                "form",
+                "people",
+                "description",
+                "decided_on",
+                "recorded_by",
+                "created_at",
+            ),
+        ),
+        (
+            "institution",
+            Institution,
+            (
+                "id",
+                "inspection",
+                "problem",
+                "title",
+                "kind",
+                "document_number",
+                "issued_on",
+                "recorded_by",
+                "created_at",
+            ),
+        ),
+        (
+            "recovery",
+            Recovery,
+            (
+                "id",
+                "inspection",
+                "problem",
+                "amount_yuan",
+                "description",
+                "recorded_on",
+                "recorded_by",
+                "created_at",
+            ),
+        ),
     ]
     return {key: Table(model, fields) for key, model, fields in specs}
 
@@ -148,7 +279,9 @@ class Generator:
 
     # ------------------------------------------------------------ tree and people
 
-    def _org(self, name: str, kind: str, parent: int | None, parent_path: str, short: str = "") -> tuple[int, str]:
+    def _org(
+        self, name: str, kind: str, parent: int | None, parent_path: str, short: str = ""
+    ) -> tuple[int, str]:
         org_id = self.tables["organisation"].allocate()
         path = f"{parent_path}{org_id}/"
         self.tables["organisation"].add((org_id, name, short, kind, parent, path))
@@ -156,10 +289,23 @@ class Generator:
 
     def _user(self, username: str, display: str, title: str = "") -> int:
         user_id = self.tables["user"].allocate()
-        self.tables["user"].add((
-            user_id, self.password_hash, None, False, username, "", "", "", False, True,
-            self.now, display, title,
-        ))
+        self.tables["user"].add(
+            (
+                user_id,
+                self.password_hash,
+                None,
+                False,
+                username,
+                "",
+                "",
+                "",
+                False,
+                True,
+                self.now,
+                display,
+                title,
+            )
+        )
         return user_id
 
     def _grant(self, user_id: int, org_id: int, role: str) -> None:
@@ -173,16 +319,22 @@ class Generator:
         cfg = self.config
         n_cities = cfg.cities or min(len(texts.CITIES), max(1, cfg.units // 50))
         self.province_id, province_path = self._org(
-            f"模拟省委巡视工作领导小组办公室(合成数据 {cfg.seed})", OrganisationKind.JURISDICTION,
-            None, "/", "模拟省委巡视办",
+            f"模拟省委巡视工作领导小组办公室(合成数据 {cfg.seed})",
+            OrganisationKind.JURISDICTION,
+            None,
+            "/",
+            "模拟省委巡视办",
         )
         office = self._user(f"{cfg.prefix}province_office", f"省委巡视办 {self._person()}")
         self._grant(office, self.province_id, Role.OFFICE)
         for c in range(n_cities):
             name = texts.CITIES[c % len(texts.CITIES)] + ("" if c < len(texts.CITIES) else str(c))
             city_id, city_path = self._org(
-                f"中共{name}市委巡察工作领导小组办公室", OrganisationKind.JURISDICTION,
-                self.province_id, province_path, f"{name}市委巡察办",
+                f"中共{name}市委巡察工作领导小组办公室",
+                OrganisationKind.JURISDICTION,
+                self.province_id,
+                province_path,
+                f"{name}市委巡察办",
             )
             self.cities.append((city_id, city_path, name))
             user = self._user(f"{cfg.prefix}c{c + 1}_office", f"{name}市委巡察办 {self._person()}")
@@ -222,16 +374,23 @@ class Generator:
         departments: list[int] = []
         dept_users: list[int] = []
         for k in range(cfg.departments_per_unit):
-            dept_name = texts.DEPARTMENTS[k % len(texts.DEPARTMENTS)] + ("" if k < len(texts.DEPARTMENTS) else str(k))
+            dept_name = texts.DEPARTMENTS[k % len(texts.DEPARTMENTS)] + (
+                "" if k < len(texts.DEPARTMENTS) else str(k)
+            )
             dept_id, _ = self._org(dept_name, OrganisationKind.DEPARTMENT, unit_id, unit_path)
             user = self._user(f"{cfg.prefix}u{index + 1}_d{k + 1}", f"{dept_name} {self._person()}")
             self._grant(user, dept_id, Role.DEPARTMENT)
             departments.append(dept_id)
             dept_users.append(user)
         unit = UnitPeople(
-            unit_id=unit_id, name=unit_name, secretary=people["secretary"],
-            leaders=(people["leader"], people["leader2"]), coordinator=people["coordinator"],
-            inspector=people["inspector"], departments=departments, dept_users=dept_users,
+            unit_id=unit_id,
+            name=unit_name,
+            secretary=people["secretary"],
+            leaders=(people["leader"], people["leader2"]),
+            coordinator=people["coordinator"],
+            inspector=people["inspector"],
+            departments=departments,
+            dept_users=dept_users,
         )
         return unit, rng.choice(self.rounds_by_city[city_index])
 
@@ -262,7 +421,8 @@ class Generator:
             counts = {key: table.written for key, table in self.tables.items()}
             seconds = round(time.monotonic() - started, 1)
             record(
-                "synth.generated", organisation_id=self.province_id,
+                "synth.generated",
+                organisation_id=self.province_id,
                 after={"units": cfg.units, "seed": cfg.seed, "seconds": seconds, "rows": counts},
             )
         examples = [f"{cfg.prefix}province_office", f"{cfg.prefix}c1_office"] + [

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "zhenggai.documents",
     "zhenggai.quality",
     "zhenggai.web",
+    "zhenggai.public",
 ]
 
 MIDDLEWARE = [

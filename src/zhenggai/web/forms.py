@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from zhenggai.core.errors import DomainError
@@ -51,3 +52,8 @@ FILES_HELP = _(
     "可一次选择多个文件;接受 PDF、JPG、PNG、DOCX、XLSX、OFD(按文件内容识别),"
     "单个文件不超过 %(mb)s MB。"
 )
+
+
+def files_help() -> str:
+    """The hint under a file input, with the configured size limit."""
+    return str(FILES_HELP) % {"mb": max(settings.ZHENGGAI_EVIDENCE_MAX_BYTES // (1024 * 1024), 1)}

@@ -115,10 +115,15 @@ def urgent_first(measures: QuerySet[Measure]) -> QuerySet[Measure]:
 # ---------------------------------------------------------------- problems
 
 
-def with_problem_columns(problems: QuerySet[Problem], user: User | Any, today: dt.date) -> QuerySet:
-    """Problems with the counts of the measures this user sees under each."""
-    visible = visible_measures(user).values("pk")
-    mine = Q(pk__in=visible)
+def with_problem_columns(
+    problems: QuerySet[Problem], user: User | Any, today: dt.date, *, whole_unit: bool
+) -> QuerySet:
+    """Problems with the counts of the measures this user sees under each.
+
+    Someone who sees the whole unit sees every measure, so the per-user restriction
+    (a nested scope subquery) is only added for department users.
+    """
+    mine = Q() if whole_unit else Q(pk__in=visible_measures(user).values("pk"))
     return problems.select_related("category").annotate(
         measure_count=count_of(Measure, "problem", mine),
         closed_count=count_of(Measure, "problem", mine & Q(status=MeasureStatus.CLOSED)),

@@ -57,6 +57,7 @@ _ONGOING = re.compile(r"常态(?:化)?坚持|长期坚持")
 _GROUP = re.compile(r"^(在[^:：。;；]{1,40}?方面)\s*[:：]")
 _ORDINAL = re.compile(r"(?:^|(?<=[。;；:：]))[ \u3000]*([一二三四五六七八九十]{1,3}是)(?!否)")
 _LEADING_MARKS = " \u3000:：,，、"
+_BARE_LABEL = re.compile(r"^(?:整改措施|具体措施|主要措施)\s*[:：]\s*$")
 
 
 def detect(paragraphs: Sequence[Paragraph]) -> bool:
@@ -85,10 +86,11 @@ class _Problem:
     pending_group: str | None = None
     last_group: str | None = None
     last_ordinal: int = 0
+    labelled: bool = False
 
     @property
     def reading_measures(self) -> bool:
-        return self.stated is not None or bool(self.measures)
+        return self.stated is not None or bool(self.measures) or self.labelled
 
 
 @dataclass
@@ -135,6 +137,8 @@ class _BodyReader:
             self.open_problem(problem.group(1), text[problem.end() :], paragraph)
         elif _STATED.match(text):
             self.stated(paragraph)
+        elif _BARE_LABEL.match(text) and self.problem is not None:
+            self.problem.labelled = True  # 整改措施: on its own, e.g. before a table of measures
         elif self.problem is None:
             self.warn(
                 "text_outside_structure",
@@ -298,6 +302,7 @@ class _BodyReader:
             done=cn_int(done.group(1)) if done else None,
             ongoing=bool(_ONGOING.search(sentence)),
             text=sentence,
+            lines=paragraph.span(0, end),
         )
         problem.stated_line = paragraph.first
         if planned is None:

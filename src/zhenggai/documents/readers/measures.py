@@ -35,6 +35,15 @@ def marker_value(marker: str) -> int:
     return int(digits) if digits else 0
 
 
+def leading_marker(text: str) -> str | None:
+    """The list marker ``text`` starts with (``"二是"``, ``"(2)"``), if any."""
+    for pattern in FAMILIES.values():
+        match = pattern.match(text)
+        if match is not None:
+            return match.group(1)
+    return None
+
+
 def marker_family(text: str) -> str | None:
     """The family of the list marker ``text`` starts with, if any."""
     return next((name for name, pattern in FAMILIES.items() if pattern.match(text)), None)

@@ -23,7 +23,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .frame import Section, cn_int
-from .measures import GROUP, LEADING_MARKS, marker_family, marker_value, split_items
+from .measures import (
+    GROUP,
+    LEADING_MARKS,
+    leading_marker,
+    marker_family,
+    marker_value,
+    split_items,
+)
 from .model import (
     ParsedCategory,
     ParsedMeasure,
@@ -46,7 +53,9 @@ LABEL = re.compile(rf"^{_LABEL_WORDS}\s*[:：]\s*")
 STATUS = re.compile(rf"^{_STATUS_WORDS}\s*[:：]\s*")
 _INLINE = re.compile(rf"(?<=[。;；])[ \u3000]*(?:{_STATUS_WORDS}|{_LABEL_WORDS})\s*[:：]")
 _PLANNED = re.compile(r"制定(?:了)?[^,，。;；\d]{0,8}?(\d+|[一二两三四五六七八九十]+)\s*(?:项|条)")
-_DONE = re.compile(r"(?:已(?:经)?(?:落实|完成)(?:整改)?|完成)\s*(\d+|[一二两三四五六七八九十]+)\s*(?:项|条)")
+_DONE = re.compile(
+    r"(?:已(?:经)?(?:落实|完成)(?:整改)?|完成)\s*(\d+|[一二两三四五六七八九十]+)\s*(?:项|条)"
+)
 _ONGOING = re.compile(r"常态(?:化)?坚持|长期坚持|持续(?:推进|整改)")
 #: A heading that holds the whole problem: 关于“…”的问题。 — the quoted words are its text.
 ABOUT = re.compile(
@@ -122,18 +131,26 @@ class OutlineReader:
 
     # --- headings ---------------------------------------------------------------------------
 
-    def continues_list(self, text: str, number: str) -> bool:
-        """A heading-like ``2.`` that is really the next item of the current measure list."""
+    def continues_list(self, text: str, number: str, following: str) -> bool:
+        """A heading-like ``2.`` that is really the next item of the current measure list.
+
+        It is when the current problem is reading measures, the marker is of the list's
+        family and next in sequence (or ``1`` right after a label), and the paragraph
+        after it is not a status or label line — which would follow a problem heading.
+        """
         problem = self.problem
-        if problem is None or not problem.in_measures or problem.family is None:
-            return False
-        if marker_family(text) != problem.family:
+        family = marker_family(text)
+        if problem is None or not problem.in_measures or family is None:
             return False
         value = cn_int(number) or 0
-        return value == problem.last_ordinal + 1 and value != self.last_problem + 1
+        if problem.measures and problem.family is not None:
+            fits = family == problem.family and value == problem.last_ordinal + 1
+        else:
+            fits = value == 1
+        return fits and not (STATUS.match(following) or LABEL.match(following))
 
-    def feed(self, paragraph: Paragraph) -> None:
-        """Place one paragraph of the body."""
+    def feed(self, paragraph: Paragraph, following: str = "") -> None:
+        """Place one paragraph of the body; ``following`` is the text of the next one."""
         text, spec = paragraph.text, self.spec
         area = spec.area.match(text) if spec.area else None
         category = spec.category.match(text) if spec.category else None
@@ -142,10 +159,10 @@ class OutlineReader:
             self.close_category(paragraph.first)
             self.close_area(paragraph.first)
             self.area = (_strip(area.group(2)), paragraph, 0)
-        elif category is not None and not self.continues_list(text, category.group(1)):
+        elif category is not None and not self.continues_list(text, category.group(1), following):
             self.close_category(paragraph.first)
             self.open_category(category.group(1), category.group(2), paragraph)
-        elif problem is not None and not self.continues_list(text, problem.group(1)):
+        elif problem is not None and not self.continues_list(text, problem.group(1), following):
             self.open_problem(problem.group(1), paragraph, problem.start(2))
         else:
             self.body(paragraph, 0, len(text))
@@ -158,7 +175,8 @@ class OutlineReader:
         if cn_int(number) != (previous or 0) + 1:
             self.warn(
                 "category_number_sequence",
-                f"类别序号{number}不连续", f"category number {number} is out of sequence",
+                f"类别序号{number}不连续",
+                f"category number {number} is out of sequence",
                 paragraph.first,
             )
         area = self.area[0] if self.area else None
@@ -169,7 +187,8 @@ class OutlineReader:
     def close_area(self, stop_line: int) -> None:
         if self.area is not None and self.area[2] == 0:
             raise ReportReadError(
-                f"“{self.area[0]}”下没有问题类别", f"“{self.area[0]}” has no categories under it",
+                f"“{self.area[0]}”下没有问题类别",
+                f"“{self.area[0]}” has no categories under it",
                 stop_line,
             )
         self.area = None
@@ -202,7 +221,8 @@ class OutlineReader:
         if self.category is None:
             if self.spec.needs_category:
                 raise ReportReadError(
-                    f"问题{number}之前没有问题类别", f"problem {number} comes before any category",
+                    f"问题{number}之前没有问题类别",
+                    f"problem {number} comes before any category",
                     paragraph.first,
                 )
             self.category = _Category("1", self.default_title, paragraph, None)
@@ -300,7 +320,8 @@ class OutlineReader:
             stop = inline.start() if inline else end
             sentence = text[start:stop].strip()
             problem.status = ParsedStatus(
-                status_kind(text[start + status.end() : stop]), sentence,
+                status_kind(text[start + status.end() : stop]),
+                sentence,
                 paragraph.span(start, stop),
             )
             problem.last_line = max(problem.last_line, paragraph.line_at(stop - 1))
@@ -308,14 +329,21 @@ class OutlineReader:
                 self.body(paragraph, inline.start(), end)
             return
         if (label := LABEL.match(piece)) is not None:
-            self.label(paragraph, start, start + label.end(), end)
+            stop = _INLINE.search(text, start + label.end(), end)
+            self.label(paragraph, start, start + label.end(), stop.start() if stop else end)
+            if stop is not None:
+                self.body(paragraph, stop.start(), end)
             return
         if inline is not None:  # measures, then 完成情况: on the same line
             self.body(paragraph, start, inline.start())
             self.body(paragraph, inline.start(), end)
             return
         if not problem.in_measures:
-            if problem.whole_heading or marker_family(piece) in ("cn", "circle") or GROUP.match(piece):
+            if (
+                problem.whole_heading
+                or marker_family(piece) in ("cn", "circle")
+                or GROUP.match(piece)
+            ):
                 problem.in_measures = True
             else:
                 problem.text.append(piece.strip())
@@ -331,8 +359,8 @@ class OutlineReader:
             return
         self.warn(
             "text_outside_structure",
-            f"未归入任何问题的文字未读取:“{paragraph.text[start:start + 30]}…”",
-            f"text outside any problem was not read: “{paragraph.text[start:start + 30]}…”",
+            f"未归入任何问题的文字未读取:“{paragraph.text[start : start + 30]}…”",
+            f"text outside any problem was not read: “{paragraph.text[start : start + 30]}…”",
             paragraph.line_at(start),
         )
 
@@ -385,23 +413,32 @@ class OutlineReader:
         else:
             group = problem.pending_group
         body = text[start:end]
-        lead = marker_family(body.lstrip(LEADING_MARKS))
+        stripped = body.lstrip(LEADING_MARKS)
+        lead = leading_marker(stripped)
         continuing = (
             lead is not None
-            and lead == problem.family
-            and marker_value(FAMILY_MARK(body)) == problem.last_ordinal + 1
+            and marker_family(stripped) == problem.family
+            and marker_value(lead) == problem.last_ordinal + 1
+            and marker_value(lead) > 1
         )
         family, items = split_items(body, problem.family if continuing else None)
         if continuing and group is None and group_match is None:
             group = problem.group
         for item in items:
-            self.add_measure(paragraph, start + item.start, start + item.end, group, item.marker, items)
+            self.add_measure(
+                paragraph, start + item.start, start + item.end, group, item.marker, items
+            )
         problem.family = family or problem.family
         problem.group = group
 
     def add_measure(
-        self, paragraph: Paragraph, start: int, end: int, group: str | None,
-        marker: str | None, items: Sequence[object],
+        self,
+        paragraph: Paragraph,
+        start: int,
+        end: int,
+        group: str | None,
+        marker: str | None,
+        items: Sequence[object],
     ) -> None:
         problem = self.problem
         assert problem is not None
@@ -448,29 +485,21 @@ class OutlineReader:
             if self.spec.per_section:
                 self.close_category(section.head.first)
                 self.category = _Category(section.number, self.default_title, section.head, None)
-            for paragraph in section.body:
-                self.feed(paragraph)
+            body = section.body
+            for index_in, paragraph in enumerate(body):
+                following = body[index_in + 1].text if index_in + 1 < len(body) else ""
+                self.feed(paragraph, following)
             if self.spec.per_section and index + 1 < len(sections):
                 self.close_category(sections[index + 1].head.first)
         self.close_category(stop_line)
         self.close_area(stop_line)
         if not self.categories:
             raise ReportReadError(
-                "整改情况部分中未找到问题", "no problems found in the rectification section",
+                "整改情况部分中未找到问题",
+                "no problems found in the rectification section",
                 stop_line,
             )
         return tuple(self.categories)
-
-
-def FAMILY_MARK(text: str) -> str:  # noqa: N802 - reads like the constant it computes
-    """The list marker ``text`` starts with (``""`` if none)."""
-    from .measures import FAMILIES
-
-    for pattern in FAMILIES.values():
-        match = pattern.match(text.lstrip(LEADING_MARKS))
-        if match is not None:
-            return match.group(1)
-    return ""
 
 
 _SECTION_SUFFIX = re.compile(r"(?:的)?(?:整改(?:落实)?情况|整改)$")

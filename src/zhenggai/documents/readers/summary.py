@@ -54,6 +54,7 @@ CONSISTENCY_CODES = frozenset(
         "stated_count_mismatch",
         "stated_done_exceeds_planned",
         "summary_total_mismatch",
+        "summary_measures_mismatch",
         "summary_status_mismatch",
         "summary_sum_mismatch",
         "summary_rate_mismatch",
@@ -66,9 +67,11 @@ CONSISTENCY_CODES = frozenset(
 _N = rf"({NUMBER})"
 _UNIT = r"\s*(?:个|项|条|件)"
 
-# --- statuses -------------------------------------------------------------------------------
+# --- statuses ---------------------------------------------------------------------------------
 
-_PARTIAL = re.compile(r"阶段性(?:完成|成效|成果|进展)|基本(?:完成|整改到位)|部分(?:完成|整改)|初步完成")
+_PARTIAL = re.compile(
+    r"阶段性(?:完成|成效|成果|进展)|基本(?:完成|整改到位)|部分(?:完成|整改)|初步完成"
+)
 _IN_PROGRESS = re.compile(
     r"正在(?:整改|推进|落实|办理)|整改中|推进中|未完成|尚未(?:完成|整改|到位)|未整改|未到位|未到期"
 )
@@ -100,7 +103,7 @@ def status_is_ongoing(status: ParsedStatus | None) -> bool:
     )
 
 
-# --- counts for a group of problems -------------------------------------------------------------
+# --- counts for a group of problems -----------------------------------------------------------
 
 _TALLY_TOTAL = (
     re.compile(rf"共(?:[^,，。;；]{{0,30}}?)问题\s*(?:共)?\s*{_N}{_UNIT}"),
@@ -138,15 +141,18 @@ def read_tally(paragraph: Paragraph) -> ParsedTally | None:
     )
 
 
-# --- summary figures ------------------------------------------------------------------------------
+# --- summary figures --------------------------------------------------------------------------
 
 _SUBJECT = re.compile(r"问题|措施|任务")
 _SENTENCES = re.compile(r"[^。;；!！?？]+[。;；!！?？]?")
 _PROBLEM_FIGURES: list[tuple[str, re.Pattern[str]]] = [
-    ("problems_total", re.compile(
-        rf"(?:共|反馈(?:的)?|发现(?:的)?|指出(?:的)?|交办(?:的)?|涉及)[^,，。;；]{{0,20}}?{_N}{_UNIT}"
-        r"(?:具体)?问题"
-    )),
+    (
+        "problems_total",
+        re.compile(
+            rf"(?:共|反馈(?:的)?|发现(?:的)?|指出(?:的)?|交办(?:的)?|涉及)[^,，。;；]{{0,20}}?{_N}{_UNIT}"
+            r"(?:具体)?问题"
+        ),
+    ),
     ("problems_total", re.compile(rf"问题\s*共\s*{_N}{_UNIT}")),
     ("problems_done", _TALLY_DONE),
     ("problems_partial", _TALLY_PARTIAL),
@@ -171,13 +177,24 @@ _FORM_KEYS = {
     "政务处分": "government_discipline",
     "党纪政务处分": "discipline",
 }
-_ACCOUNTABILITY_TOTAL = re.compile(rf"(?:问责|追责问责|问责追责)(?:[^,，。;；\d]{{0,4}}?){_N}{_PEOPLE}")
+_ACCOUNTABILITY_TOTAL = re.compile(
+    rf"(?:问责|追责问责|问责追责)(?:[^,，。;；\d]{{0,4}}?){_N}{_PEOPLE}"
+)
 _INSTITUTIONS: list[tuple[str, re.Pattern[str]]] = [
-    ("institutions_revised", re.compile(rf"修订(?:完善)?(?:[^,，。;；\d]{{0,6}}?制度)?\s*{_N}{_UNIT}")),
-    ("institutions_new", re.compile(rf"(?:新建|新制定|制定|出台|新出台)[^,，。;；\d]{{0,6}}?制度\s*{_N}{_UNIT}")),
-    ("institutions_total", re.compile(
-        rf"(?:建立健全|建立完善|健全完善|建章立制|完善)[^,，。;；\d]{{0,6}}?(?:制度)?\s*{_N}{_UNIT}"
-    )),
+    (
+        "institutions_revised",
+        re.compile(rf"修订(?:完善)?(?:[^,，。;；\d]{{0,6}}?制度)?\s*{_N}{_UNIT}"),
+    ),
+    (
+        "institutions_new",
+        re.compile(rf"(?:新建|新制定|制定|出台|新出台)[^,，。;；\d]{{0,6}}?制度\s*{_N}{_UNIT}"),
+    ),
+    (
+        "institutions_total",
+        re.compile(
+            rf"(?:建立健全|建立完善|健全完善|建章立制|完善)[^,，。;；\d]{{0,6}}?(?:制度)?\s*{_N}{_UNIT}"
+        ),
+    ),
 ]
 _FUNDS = re.compile(
     r"(?:追缴|收回|挽回|退还|清退|追回|归还|返还|收缴|整改(?:问题)?金额|减少(?:经济)?损失)"
@@ -267,7 +284,7 @@ def outside_body(paragraphs: Sequence[Paragraph], report: ParsedReport) -> list[
     ]
 
 
-# --- consistency -----------------------------------------------------------------------------------
+# --- consistency ------------------------------------------------------------------------------
 
 
 def problem_class(problem: ParsedProblem) -> str:
@@ -292,21 +309,27 @@ def _first_line(figure: ParsedFigure | ParsedTally | None) -> int | None:
 
 
 def _compare_classes(
-    where_zh: str, where_en: str, printed: dict[str, int | None], classes: Counter[str],
-    code: str, line: int | None,
+    where_zh: str,
+    where_en: str,
+    printed: dict[str, int | None],
+    classes: Counter[str],
+    code: str,
+    line: int | None,
 ) -> list[ParsedWarning]:
     if classes["unknown"]:
         return []
     found: list[ParsedWarning] = []
     for kind, value in printed.items():
         if value is not None and value != classes[kind]:
-            found.append(_warning(
-                code,
-                f"{where_zh}称{_CLASS_ZH[kind]}{value}个,逐个问题统计为{classes[kind]}个",
-                f"{where_en} states {value} {kind.replace('_', ' ')}, "
-                f"the problems listed give {classes[kind]}",
-                line,
-            ))
+            found.append(
+                _warning(
+                    code,
+                    f"{where_zh}称{_CLASS_ZH[kind]}{value}个,逐个问题统计为{classes[kind]}个",
+                    f"{where_en} states {value} {kind.replace('_', ' ')}, "
+                    f"the problems listed give {classes[kind]}",
+                    line,
+                )
+            )
     return found
 
 
@@ -318,17 +341,23 @@ def _tally_warnings(category: ParsedCategory) -> list[ParsedWarning]:
     found: list[ParsedWarning] = []
     listed = len(category.problems)
     if tally.total is not None and tally.total != listed:
-        found.append(_warning(
-            "category_count_mismatch",
-            f"“{category.title}”称共有问题{tally.total}个,实际列出{listed}个",
-            f"“{category.title}” states {tally.total} problems but lists {listed}",
-            line,
-        ))
+        found.append(
+            _warning(
+                "category_count_mismatch",
+                f"“{category.title}”称共有问题{tally.total}个,实际列出{listed}个",
+                f"“{category.title}” states {tally.total} problems but lists {listed}",
+                line,
+            )
+        )
     classes = Counter(problem_class(p) for p in category.problems)
     printed = {"done": tally.done, "partial": tally.partial, "in_progress": tally.in_progress}
     found += _compare_classes(
-        f"“{category.title}”", f"“{category.title}”", printed, classes,
-        "category_count_mismatch", line,
+        f"“{category.title}”",
+        f"“{category.title}”",
+        printed,
+        classes,
+        "category_count_mismatch",
+        line,
     )
     return found
 
@@ -340,48 +369,58 @@ def _figure(report: ParsedReport, key: str) -> ParsedFigure | None:
 def _arithmetic(report: ParsedReport) -> list[ParsedWarning]:
     found: list[ParsedWarning] = []
     total, done = _figure(report, "problems_total"), _figure(report, "problems_done")
-    parts = [_figure(report, k) for k in ("problems_done", "problems_partial", "problems_in_progress")]
+    parts = [
+        _figure(report, k) for k in ("problems_done", "problems_partial", "problems_in_progress")
+    ]
     if total is not None and all(p is not None for p in parts):
         added = sum(int(p.value) for p in parts if p is not None)
         if added != total.value:
-            found.append(_warning(
-                "summary_sum_mismatch",
-                f"已完成、阶段性完成、正在整改之和为{added},与问题总数{total.value}不符",
-                f"done + partial + in progress is {added}, not the total {total.value}",
-                _first_line(total),
-            ))
+            found.append(
+                _warning(
+                    "summary_sum_mismatch",
+                    f"已完成、阶段性完成、正在整改之和为{added},与问题总数{total.value}不符",
+                    f"done + partial + in progress is {added}, not the total {total.value}",
+                    _first_line(total),
+                )
+            )
     rate = _figure(report, "completion_rate")
     if rate is not None and total is not None and done is not None and total.value:
         expected = 100 * done.value / total.value
         if abs(expected - rate.value) > 0.6:
-            found.append(_warning(
-                "summary_rate_mismatch",
-                f"完成率{rate.value:g}%与{done.value}/{total.value}={expected:.1f}%不符",
-                f"completion rate {rate.value:g}% differs from {done.value}/{total.value}"
-                f" = {expected:.1f}%",
-                _first_line(rate),
-            ))
+            found.append(
+                _warning(
+                    "summary_rate_mismatch",
+                    f"完成率{rate.value:g}%与{done.value}/{total.value}={expected:.1f}%不符",
+                    f"completion rate {rate.value:g}% differs from {done.value}/{total.value}"
+                    f" = {expected:.1f}%",
+                    _first_line(rate),
+                )
+            )
     forms = [f for f in report.summary if f.key in _FORM_KEYS.values()]
     people = _figure(report, "accountability_total")
     if people is not None and forms and sum(int(f.value) for f in forms) != people.value:
         added = sum(int(f.value) for f in forms)
-        found.append(_warning(
-            "summary_accountability_mismatch",
-            f"问责{people.value}人次,各方式之和为{added}",
-            f"{people.value} people held accountable, the forms listed add up to {added}",
-            _first_line(people),
-        ))
+        found.append(
+            _warning(
+                "summary_accountability_mismatch",
+                f"问责{people.value}人次,各方式之和为{added}",
+                f"{people.value} people held accountable, the forms listed add up to {added}",
+                _first_line(people),
+            )
+        )
     institutions = _figure(report, "institutions_total")
     new, revised = _figure(report, "institutions_new"), _figure(report, "institutions_revised")
     if institutions is not None and new is not None and revised is not None:
         if new.value + revised.value != institutions.value:
-            found.append(_warning(
-                "summary_institutions_mismatch",
-                f"制度总数{institutions.value}项,新建{new.value}项与修订{revised.value}项之和不符",
-                f"{institutions.value} institutions in all, but {new.value} new"
-                f" + {revised.value} revised",
-                _first_line(institutions),
-            ))
+            found.append(
+                _warning(
+                    "summary_institutions_mismatch",
+                    f"制度总数{institutions.value}项,新建{new.value}项与修订{revised.value}项之和不符",
+                    f"{institutions.value} institutions in all, but {new.value} new"
+                    f" + {revised.value} revised",
+                    _first_line(institutions),
+                )
+            )
     return found
 
 
@@ -391,20 +430,39 @@ def consistency_warnings(report: ParsedReport) -> list[ParsedWarning]:
     problems = report.problems
     total = _figure(report, "problems_total")
     if total is not None and total.value != len(problems):
-        found.append(_warning(
-            "summary_total_mismatch",
-            f"称共有问题{total.value}个,实际列出{len(problems)}个",
-            f"the report states {total.value} problems but lists {len(problems)}",
-            _first_line(total),
-        ))
+        found.append(
+            _warning(
+                "summary_total_mismatch",
+                f"称共有问题{total.value}个,实际列出{len(problems)}个",
+                f"the report states {total.value} problems but lists {len(problems)}",
+                _first_line(total),
+            )
+        )
+    measures = _figure(report, "measures_total")
+    if measures is not None and measures.value != len(report.measures):
+        found.append(
+            _warning(
+                "summary_measures_mismatch",
+                f"称制定整改措施{measures.value}项,实际列出{len(report.measures)}项",
+                f"the report states {measures.value} measures but lists {len(report.measures)}",
+                _first_line(measures),
+            )
+        )
     printed = {
         kind: (f.value if (f := _figure(report, f"problems_{kind}")) is not None else None)
         for kind in ("done", "partial", "in_progress")
     }
-    line = next((_first_line(_figure(report, f"problems_{k}")) for k in printed if printed[k] is not None), None)
+    line = next(
+        (_first_line(_figure(report, f"problems_{k}")) for k in printed if printed[k] is not None),
+        None,
+    )
     found += _compare_classes(
-        "总体情况", "the summary", {k: int(v) if v is not None else None for k, v in printed.items()},
-        Counter(problem_class(p) for p in problems), "summary_status_mismatch", line,
+        "总体情况",
+        "the summary",
+        {k: int(v) if v is not None else None for k, v in printed.items()},
+        Counter(problem_class(p) for p in problems),
+        "summary_status_mismatch",
+        line,
     )
     for category in report.categories:
         found += _tally_warnings(category)

@@ -24,11 +24,11 @@ from itertools import groupby
 from typing import Any
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from zhenggai.ledger.models import Inspection, Measure, MeasureKind, MeasureStatus, Problem
 from zhenggai.ledger.models import Category as CategoryModel
+from zhenggai.ledger.models import Inspection, Measure, MeasureKind, MeasureStatus, Problem
 
 from .document import Block, Kind, ReportDocument
 from .figures import InspectionFigures, inspection_figures
@@ -47,7 +47,8 @@ def strip_status_note(text: str) -> str:
     return STATUS_NOTE.sub("", text)
 
 
-def _clean(text: str) -> str:
+def clean_text(text: str) -> str:
+    """Ledger text as printed: trimmed, full-width punctuation next to Chinese (configurable)."""
     text = text.strip()
     if getattr(settings, "ZHENGGAI_REPORT_FULLWIDTH_PUNCTUATION", True):
         return fullwidth_punctuation(text)
@@ -70,14 +71,15 @@ def issuer_of(inspection: Inspection) -> str:
 
 def report_title(inspection: Inspection) -> str:
     return _("%(issuer)s关于%(kind)s整改进展情况的通报") % {
-        "issuer": issuer_of(inspection), "kind": kind_label(inspection),
+        "issuer": issuer_of(inspection),
+        "kind": kind_label(inspection),
     }
 
 
 def free_text_blocks(text: str) -> Iterator[Block]:
     """Paragraphs of an editable text; ``(一)…。`` run-ins print in 楷体, short ones as headings."""
     for line in text.splitlines():
-        line = _clean(line)
+        line = clean_text(line)
         if not line:
             continue
         if _SUB_HEADING.match(line) and len(line) <= 40:
@@ -100,8 +102,11 @@ def intro_text(inspection: Inspection) -> str:
         "%(kind)s组向%(unit)s反馈了%(kind)s意见。按照党务公开原则和%(kind)s工作有关要求，"
         "现将%(kind)s整改进展情况予以公布。"
     ) % {
-        "kind": kind, "period": cn_period(inspection.period_start, inspection.period_end),
-        "team": inspection.team, "unit": unit, "feedback": feedback,
+        "kind": kind,
+        "period": cn_period(inspection.period_start, inspection.period_end),
+        "team": inspection.team,
+        "unit": unit,
+        "feedback": feedback,
     }
 
 
@@ -121,8 +126,11 @@ def draft_organisation_text(inspection: Inspection, figures: InspectionFigures) 
         "细化为%(measures)s项整改措施，逐项明确责任领导、责任部门和完成时限，"
         "实行对账销号管理，一项一项抓落实。"
     ) % {
-        "unit": unit, "kind": kind, "approved": approved,
-        "problems": figures.problems, "measures": figures.measures,
+        "unit": unit,
+        "kind": kind,
+        "approved": approved,
+        "problems": figures.problems,
+        "measures": figures.measures,
     }
 
 
@@ -141,19 +149,30 @@ def summary_text(figures: InspectionFigures, day: dt.date, *, public: bool = Fal
     """The paragraph of computed figures (problems by state, rate, measures, outcomes)."""
     if not figures.problems:
         return _("截至%(date)s，尚未录入%(what)s，暂无整改落实情况。") % {
-            "date": cn_date(day), "what": _("反馈问题和整改措施"),
+            "date": cn_date(day),
+            "what": _("反馈问题和整改措施"),
         }
+    # The rate's definition comes before its value: (已完成 + 阶段性完成) / 问题总数.
     parts = [
-        _("截至%(date)s，反馈的%(total)s个问题中，已完成整改%(done)s个，阶段性完成并持续整改"
-          "%(partial)s个，正在整改%(open)s个") % {
-            "date": cn_date(day), "total": figures.problems, "done": figures.done,
-            "partial": figures.partial, "open": figures.in_progress + figures.not_started,
+        _(
+            "截至%(date)s，反馈的%(total)s个问题中，已完成整改%(done)s个，阶段性完成%(partial)s个"
+            "（整改措施已落实、需长期坚持），正在整改%(open)s个"
+        )
+        % {
+            "date": cn_date(day),
+            "total": figures.problems,
+            "done": figures.done,
+            "partial": figures.partial,
+            "open": figures.in_progress + figures.not_started,
         },
-        _("，整改完成率%(rate)s%%（已完成和阶段性完成的问题占问题总数的比例）。") % {
+        _("，整改完成率（已完成和阶段性完成的问题占问题总数的比例）为%(rate)s%%。")
+        % {
             "rate": f"{figures.completion_rate:.1f}",
         },
-        _("共制定整改措施%(measures)s项，已落实%(closed)s项。") % {
-            "measures": figures.measures, "closed": figures.measures_closed,
+        _("共制定整改措施%(measures)s项，已落实%(closed)s项。")
+        % {
+            "measures": figures.measures,
+            "closed": figures.measures_closed,
         },
     ]
     if figures.accountability_people:
@@ -161,20 +180,31 @@ def summary_text(figures: InspectionFigures, day: dt.date, *, public: bool = Fal
             _("%(form)s%(people)s人次") % {"form": label, "people": people}
             for label, people in figures.accountability_items()
         )
-        parts.append(_("运用问责%(total)s人次，其中%(forms)s。") % {
-            "total": figures.accountability_people, "forms": forms,
-        })
+        parts.append(
+            _("运用问责%(total)s人次，其中%(forms)s。")
+            % {
+                "total": figures.accountability_people,
+                "forms": forms,
+            }
+        )
     if figures.institutions:
-        parts.append(_("建立完善制度%(total)s项，其中新建%(new)s项、修订%(revised)s项。") % {
-            "total": figures.institutions, "new": figures.institutions_new,
-            "revised": figures.institutions_revised,
-        })
+        parts.append(
+            _("建立完善制度%(total)s项，其中新建%(new)s项、修订%(revised)s项。")
+            % {
+                "total": figures.institutions,
+                "new": figures.institutions_new,
+                "revised": figures.institutions_revised,
+            }
+        )
     if figures.recovered_yuan:
         parts.append(_("追缴挽回资金%(amount)s万元。") % {"amount": to_wan(figures.recovered_yuan)})
     if public and figures.not_public:
-        parts.append(_("其中%(hidden)s个问题按规定不予公开，未列入本通报。") % {
-            "hidden": figures.not_public,
-        })
+        parts.append(
+            _("其中%(hidden)s个问题按规定不予公开，未列入本通报。")
+            % {
+                "hidden": figures.not_public,
+            }
+        )
     return "".join(parts)
 
 
@@ -184,10 +214,18 @@ def stated_text(measures: list[dict[str, Any]]) -> str:
         return _("整改落实情况：尚未制定整改措施。")
     closed = sum(1 for m in measures if m["status"] == MeasureStatus.CLOSED)
     text = _("整改落实情况：共制定%(total)s项整改措施，已落实整改%(closed)s项") % {
-        "total": len(measures), "closed": closed,
+        "total": len(measures),
+        "closed": closed,
     }
-    if closed < len(measures):
-        text += _("，其余%(open)s项正在推进") % {"open": len(measures) - closed}
+    drafts = sum(1 for m in measures if m["status"] == MeasureStatus.DRAFT)
+    active = len(measures) - closed - drafts
+    rest = []
+    if active:
+        rest.append(_("%(n)s项正在推进") % {"n": active})
+    if drafts:
+        rest.append(_("%(n)s项尚未启动") % {"n": drafts})
+    if rest:
+        text += _("，其余") + "、".join(rest)
     if any(m["kind"] == MeasureKind.ONGOING for m in measures):
         text += _("，并常态坚持")
     return text + "。"
@@ -205,7 +243,8 @@ def status_note(measure: dict[str, Any], today: dt.date) -> str:
         return f"（{label}）"
     if deadline < today:
         return _("（%(label)s，原定完成时限%(date)s，已逾期）") % {
-            "label": label, "date": cn_date(deadline),
+            "label": label,
+            "date": cn_date(deadline),
         }
     return _("（%(label)s，完成时限%(date)s）") % {"label": label, "date": cn_date(deadline)}
 
@@ -216,13 +255,13 @@ def measure_blocks(measures: list[dict[str, Any]], today: dt.date) -> Iterator[B
         items = list(run)
         texts = []
         for index, measure in enumerate(items, start=1):
-            body = _clean(measure["text"]).rstrip("。")
+            body = clean_text(measure["text"]).rstrip("。")
             body = sentence(body + status_note(measure, today)) if body else ""
             ordinal = f"{cn_number(index)}是" if len(items) > 1 else ""
             texts.append(ordinal + body)
         lead = ""
         if group:
-            heading = _clean(group).rstrip("：:")
+            heading = clean_text(group).rstrip("：:")
             lead = (heading if _GROUP.match(heading) else f"在{heading}方面") + "："
         yield Block(Kind.PARA, "".join(texts), lead=lead)
 
@@ -230,7 +269,7 @@ def measure_blocks(measures: list[dict[str, Any]], today: dt.date) -> Iterator[B
 def contact_text(contact: dict[str, Any]) -> str:
     """The closing invitation (欢迎…监督) with the unit's contact details."""
     if contact.get("text"):
-        return _clean(contact["text"])
+        return clean_text(contact["text"])
     parts = []
     if contact.get("phone"):
         parts.append(_("电话%(phone)s") % {"phone": contact["phone"]})
@@ -250,9 +289,13 @@ def contact_text(contact: dict[str, Any]) -> str:
 # ---------------------------------------------------------------- the report
 
 
-def _ledger_rows(inspection: Inspection, public: bool) -> tuple[list[Any], list[Any], dict[int, list]]:
+def _ledger_rows(
+    inspection: Inspection, public: bool
+) -> tuple[list[Any], list[Any], dict[int, list]]:
     categories = list(
-        CategoryModel.objects.filter(inspection=inspection).order_by("position").values("pk", "title")
+        CategoryModel.objects.filter(inspection=inspection)
+        .order_by("position")
+        .values("pk", "title")
     )
     problems = Problem.objects.filter(inspection=inspection)
     if public:
@@ -271,9 +314,7 @@ def _ledger_rows(inspection: Inspection, public: bool) -> tuple[list[Any], list[
     return categories, problem_rows, measures
 
 
-def body_blocks(
-    inspection: Inspection, today: dt.date, *, public: bool
-) -> Iterator[Block]:
+def body_blocks(inspection: Inspection, today: dt.date, *, public: bool) -> Iterator[Block]:
     """二、整改落实情况: categories, problems, stated counts and measures."""
     categories, problems, measures = _ledger_rows(inspection, public)
     by_category: dict[int, list[dict[str, Any]]] = {}
@@ -282,14 +323,19 @@ def body_blocks(
     number = 0
     shown = [c for c in categories if c["pk"] in by_category]
     if not shown:
-        yield Block(Kind.PARA, _("尚未录入反馈问题。录入问题清单和整改措施后，本部分将逐项列出整改落实情况。"))
+        yield Block(
+            Kind.PARA,
+            _("尚未录入反馈问题。录入问题清单和整改措施后，本部分将逐项列出整改落实情况。"),
+        )
         return
     for index, category in enumerate(shown, start=1):
-        title = _clean(category["title"]).rstrip("。")
+        title = clean_text(category["title"]).rstrip("。")
         yield Block(Kind.H3, _("%(n)s.关于“%(title)s”问题的整改。") % {"n": index, "title": title})
         for problem in by_category[category["pk"]]:
             number += 1
-            lines = [_clean(line) for line in problem["text"].splitlines() if line.strip()] or [""]
+            lines = [clean_text(line) for line in problem["text"].splitlines() if line.strip()] or [
+                ""
+            ]
             yield Block(Kind.H4, f"（{number}）{lines[0]}")
             yield from (Block(Kind.PARA, line) for line in lines[1:])
             items = measures.get(problem["pk"], [])
@@ -298,17 +344,35 @@ def body_blocks(
 
 
 def compose_unit_report(
-    inspection: Inspection, *, public: bool = False, today: dt.date | None = None,
+    inspection: Inspection,
+    *,
+    public: bool = False,
+    today: dt.date | None = None,
     figures: InspectionFigures | None = None,
 ) -> ReportDocument:
     """The progress report of ``inspection`` (``public`` leaves out non-public problems).
 
     The figures cover every problem; the public version says how many it leaves out.
+    The document is composed in ``ZHENGGAI_REPORT_LANGUAGE`` (Chinese) whatever the
+    language of the page asking for it.
     """
+    with translation.override(getattr(settings, "ZHENGGAI_REPORT_LANGUAGE", "zh-hans")):
+        return _compose(inspection, public=public, today=today, figures=figures)
+
+
+def _compose(
+    inspection: Inspection,
+    *,
+    public: bool,
+    today: dt.date | None,
+    figures: InspectionFigures | None,
+) -> ReportDocument:
     today = today or timezone.localdate()
     figures = figures or inspection_figures(inspection, today)
     day = inspection.report_date or today
-    organisation = inspection.organisation_text.strip() or draft_organisation_text(inspection, figures)
+    organisation = inspection.organisation_text.strip() or draft_organisation_text(
+        inspection, figures
+    )
     next_steps = inspection.next_steps_text.strip() or draft_next_steps_text(inspection, figures)
     blocks: list[Block] = [
         Block(Kind.TITLE, report_title(inspection)),
@@ -327,8 +391,12 @@ def compose_unit_report(
         Block(Kind.DATE, cn_date(day)),
     ]
     meta = {
-        "inspection_id": inspection.pk, "unit_id": inspection.unit_id,
-        "unit": inspection.unit.name, "public": public, "figures": figures.to_json(),
+        "inspection_id": inspection.pk,
+        "unit_id": inspection.unit_id,
+        "unit": inspection.unit.name,
+        "issuer": issuer_of(inspection),
+        "public": public,
+        "figures": figures.to_json(),
         "drafts": {
             "organisation": not inspection.organisation_text.strip(),
             "next_steps": not inspection.next_steps_text.strip(),

@@ -19,6 +19,7 @@ takes a fraction of a second (see ``benchmarks/report_docx.py``).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import re
 from xml.sax.saxutils import escape, quoteattr
@@ -40,26 +41,49 @@ BODY_SIZE = 32  # half-points: 3号 = 16 pt
 TITLE_SIZE = 44  # 2号 = 22 pt
 PAGE_NUMBER_SIZE = 28  # 4号 = 14 pt
 TITLE_CHARS = 20  # 2号 characters per line of the text block
+# No hanging punctuation (it would cross the text block) and no extra space between
+# Chinese and Latin text or digits (it would break the 28-character grid). LibreOffice
+# (7.4, writerfilter) reads w:overflowPunct the other way round, so the copy written for
+# the PDF conversion says the opposite of the copy written for Word.
+_NO_AUTOSPACE = '<w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/>'
+_NO_HANGING = {False: '<w:overflowPunct w:val="0"/>', True: '<w:overflowPunct w:val="1"/>'}
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _style_xml(
-    style_id: str, name: str, *, role: str, fonts: FontSet, size: int, jc: str = "both",
-    indent: bool = True, keep: bool = False, outline: int | None = None,
-    line: int = LINE_TWIPS, bold: bool = False, condense: bool = True,
+    style_id: str,
+    name: str,
+    *,
+    role: str,
+    fonts: FontSet,
+    size: int,
+    jc: str = "both",
+    indent: bool = True,
+    keep: bool = False,
+    outline: int | None = None,
+    line: int = LINE_TWIPS,
+    bold: bool = False,
+    condense: bool = True,
+    libreoffice: bool = False,
 ) -> str:
     family = quoteattr(fonts.name(role))
     ppr = "<w:keepNext/>" if keep else ""
-    ppr += '<w:widowControl w:val="0"/><w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/>'
+    ppr += '<w:widowControl w:val="0"/>' + _NO_HANGING[libreoffice] + _NO_AUTOSPACE
     ppr += f'<w:spacing w:before="0" w:after="0" w:line="{line}" w:lineRule="exact"/>'
-    ppr += '<w:ind w:firstLineChars="200" w:firstLine="640"/>' if indent else '<w:ind w:firstLine="0"/>'
+    ppr += (
+        '<w:ind w:firstLineChars="200" w:firstLine="640"/>'
+        if indent
+        else '<w:ind w:firstLine="0"/>'
+    )
     ppr += f'<w:jc w:val="{jc}"/>'
     if outline is not None:
         ppr += f'<w:outlineLvl w:val="{outline}"/>'
     rpr = f"<w:rFonts w:ascii={family} w:hAnsi={family} w:eastAsia={family} w:cs={family}/>"
     rpr += "<w:b/><w:bCs/>" if bold else ""
     rpr += f'<w:spacing w:val="{CONDENSE}"/>' if condense else ""
-    rpr += f'<w:sz w:val="{size}"/><w:szCs w:val="{size}"/><w:lang w:val="zh-CN" w:eastAsia="zh-CN"/>'
+    rpr += (
+        f'<w:sz w:val="{size}"/><w:szCs w:val="{size}"/><w:lang w:val="zh-CN" w:eastAsia="zh-CN"/>'
+    )
     return (
         f'<w:style {nsdecls("w")} w:type="paragraph" w:customStyle="1" w:styleId="{style_id}">'
         f'<w:name w:val="{name}"/><w:basedOn w:val="Normal"/><w:qFormat/>'
@@ -73,7 +97,7 @@ def _lead_style_xml(fonts: FontSet, bold: bool) -> str:
         f'<w:style {nsdecls("w")} w:type="character" w:customStyle="1" w:styleId="ZGLead2">'
         f'<w:name w:val="ZG Lead 2"/><w:qFormat/><w:rPr>'
         f"<w:rFonts w:ascii={family} w:hAnsi={family} w:eastAsia={family} w:cs={family}/>"
-        f'{"<w:b/><w:bCs/>" if bold else ""}</w:rPr></w:style>'
+        f"{'<w:b/><w:bCs/>' if bold else ''}</w:rPr></w:style>"
     )
 
 
@@ -92,49 +116,93 @@ STYLE_OF = {
 }
 
 
-def _install_styles(document: object, fonts: FontSet) -> None:
+def _install_styles(document: object, fonts: FontSet, *, libreoffice: bool) -> None:
     bold = bool(getattr(settings, "ZHENGGAI_REPORT_BOLD_HEADINGS", False))
     styles = document.styles.element  # type: ignore[attr-defined]
     body = quoteattr(fonts.name("body"))
     defaults = styles.find(qn("w:docDefaults"))
     rpr_default = parse_xml(
-        f'<w:rPrDefault {nsdecls("w")}><w:rPr>'
+        f"<w:rPrDefault {nsdecls('w')}><w:rPr>"
         f"<w:rFonts w:ascii={body} w:hAnsi={body} w:eastAsia={body} w:cs={body}/>"
         f'<w:sz w:val="{BODY_SIZE}"/><w:szCs w:val="{BODY_SIZE}"/>'
         '<w:lang w:val="zh-CN" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr></w:rPrDefault>'
     )
     ppr_default = parse_xml(
-        f'<w:pPrDefault {nsdecls("w")}><w:pPr>'
+        f"<w:pPrDefault {nsdecls('w')}><w:pPr>{_NO_HANGING[libreoffice]}{_NO_AUTOSPACE}"
         f'<w:spacing w:after="0" w:line="{LINE_TWIPS}" w:lineRule="exact"/></w:pPr></w:pPrDefault>'
     )
     for child in list(defaults):
         defaults.remove(child)
     defaults.append(rpr_default)
     defaults.append(ppr_default)
+    style = functools.partial(_style_xml, fonts=fonts, libreoffice=libreoffice)
+    table = {"size": 21, "indent": False, "line": 300, "condense": False}
     specs = [
-        _style_xml("ZGTitle", "ZG Title", role="title", fonts=fonts, size=TITLE_SIZE, jc="center",
-                   indent=False, keep=True, line=700, bold=fonts.bold_title, condense=False),
-        _style_xml("ZGBody", "ZG Body", role="body", fonts=fonts, size=BODY_SIZE),
-        _style_xml("ZGHeading1", "ZG Heading 1", role="heading1", fonts=fonts, size=BODY_SIZE,
-                   keep=True, outline=0),
-        _style_xml("ZGHeading2", "ZG Heading 2", role="heading2", fonts=fonts, size=BODY_SIZE,
-                   keep=True, outline=1, bold=bold),
-        _style_xml("ZGHeading3", "ZG Heading 3", role="body", fonts=fonts, size=BODY_SIZE,
-                   keep=True, outline=2, bold=bold),
-        _style_xml("ZGHeading4", "ZG Heading 4", role="body", fonts=fonts, size=BODY_SIZE,
-                   outline=3),
-        _style_xml("ZGSignature", "ZG Signature", role="body", fonts=fonts, size=BODY_SIZE,
-                   jc="right", indent=False, keep=True),
-        _style_xml("ZGNote", "ZG Note", role="body", fonts=fonts, size=28, jc="left",
-                   indent=False, line=440, condense=False),
-        _style_xml("ZGTable", "ZG Table", role="body", fonts=fonts, size=24, jc="center",
-                   indent=False, line=320, condense=False),
-        _style_xml("ZGTableText", "ZG Table Text", role="body", fonts=fonts, size=24, jc="left",
-                   indent=False, line=320, condense=False),
-        _style_xml("ZGTableHead", "ZG Table Head", role="heading1", fonts=fonts, size=24,
-                   jc="center", indent=False, line=320, condense=False),
-        _style_xml("ZGPageNumber", "ZG Page Number", role="page_number", fonts=fonts,
-                   size=PAGE_NUMBER_SIZE, jc="right", indent=False, line=280, condense=False),
+        style(
+            "ZGTitle",
+            "ZG Title",
+            role="title",
+            size=TITLE_SIZE,
+            jc="center",
+            indent=False,
+            keep=True,
+            line=700,
+            bold=fonts.bold_title,
+            condense=False,
+        ),
+        style("ZGBody", "ZG Body", role="body", size=BODY_SIZE),
+        style("ZGHeading1", "ZG Heading 1", role="heading1", size=BODY_SIZE, keep=True, outline=0),
+        style(
+            "ZGHeading2",
+            "ZG Heading 2",
+            role="heading2",
+            size=BODY_SIZE,
+            keep=True,
+            outline=1,
+            bold=bold,
+        ),
+        style(
+            "ZGHeading3",
+            "ZG Heading 3",
+            role="body",
+            size=BODY_SIZE,
+            keep=True,
+            outline=2,
+            bold=bold,
+        ),
+        style("ZGHeading4", "ZG Heading 4", role="body", size=BODY_SIZE, outline=3),
+        style(
+            "ZGSignature",
+            "ZG Signature",
+            role="body",
+            size=BODY_SIZE,
+            jc="right",
+            indent=False,
+            keep=True,
+        ),
+        style(
+            "ZGNote",
+            "ZG Note",
+            role="body",
+            size=28,
+            jc="left",
+            indent=False,
+            line=440,
+            condense=False,
+        ),
+        style("ZGTable", "ZG Table", role="body", jc="center", **table),
+        style("ZGTableText", "ZG Table Text", role="body", jc="left", **table),
+        style("ZGTableHead", "ZG Table Head", role="heading1", jc="center", **table),
+        style(
+            "ZGPageNumber",
+            "ZG Page Number",
+            role="page_number",
+            size=PAGE_NUMBER_SIZE,
+            jc="right",
+            indent=False,
+            line=280,
+            condense=False,
+        ),
         _lead_style_xml(fonts, bold),
     ]
     for spec in specs:
@@ -157,7 +225,9 @@ def _runs(text: str, role: str, fonts: FontSet, rstyle: str = "") -> str:
         rpr = style
         if fallback:
             family = quoteattr(fallback)
-            rpr += f"<w:rFonts w:ascii={family} w:hAnsi={family} w:eastAsia={family} w:cs={family}/>"
+            rpr += (
+                f"<w:rFonts w:ascii={family} w:hAnsi={family} w:eastAsia={family} w:cs={family}/>"
+            )
         rpr = f"<w:rPr>{rpr}</w:rPr>" if rpr else ""
         out.append(f'<w:r>{rpr}<w:t xml:space="preserve">{escape(piece)}</w:t></w:r>')
     return "".join(out)
@@ -168,7 +238,9 @@ def _title_runs(text: str, fonts: FontSet) -> str:
     cut = text.find("关于")
     if display_width(text) <= TITLE_CHARS or cut <= 0:
         return _runs(text, "title", fonts)
-    return _runs(text[:cut], "title", fonts) + "<w:r><w:br/></w:r>" + _runs(text[cut:], "title", fonts)
+    return (
+        _runs(text[:cut], "title", fonts) + "<w:r><w:br/></w:r>" + _runs(text[cut:], "title", fonts)
+    )
 
 
 def _paragraph(block: Block, fonts: FontSet, ppr_extra: str = "") -> str:
@@ -215,16 +287,22 @@ def _table(block: Block, fonts: FontSet) -> str:
                 style, role = "ZGTableHead", "heading1"
             else:
                 style, role = ("ZGTableText", "body") if column == 1 else ("ZGTable", "body")
+            cell_pr = f'<w:tcW w:w="{width}" w:type="dxa"/><w:vAlign w:val="center"/>'
+            ppr = f'<w:pPr><w:pStyle w:val="{style}"/></w:pPr>'
             cells.append(
-                f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/><w:vAlign w:val="center"/></w:tcPr>'
-                f'<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr>{_runs(text, role, fonts)}</w:p></w:tc>'
+                f"<w:tc><w:tcPr>{cell_pr}</w:tcPr><w:p>{ppr}{_runs(text, role, fonts)}</w:p></w:tc>"
             )
-        header = "<w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>" if index == 0 else "<w:trPr><w:cantSplit/></w:trPr>"
+        header = (
+            "<w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>"
+            if index == 0
+            else "<w:trPr><w:cantSplit/></w:trPr>"
+        )
         rows.append(f"<w:tr>{header}{''.join(cells)}</w:tr>")
     return (
         f'<w:tbl><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
         f'<w:tblBorders>{border}</w:tblBorders><w:tblLayout w:type="fixed"/>'
-        f'<w:tblCellMar><w:left w:w="40" w:type="dxa"/><w:right w:w="40" w:type="dxa"/></w:tblCellMar>'
+        '<w:tblCellMar><w:left w:w="40" w:type="dxa"/><w:right w:w="40" w:type="dxa"/>'
+        "</w:tblCellMar>"
         f"</w:tblPr><w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>"
     )
 
@@ -244,7 +322,9 @@ def body_xml(document: ReportDocument, fonts: FontSet) -> str:
             parts.append(_paragraph(block, fonts, _right_indent(sig_right)))
         elif block.kind == Kind.DATE:
             previous = blocks[index - 1] if index else None
-            signature = previous.text if previous is not None and previous.kind == Kind.SIGNATURE else ""
+            signature = (
+                previous.text if previous is not None and previous.kind == Kind.SIGNATURE else ""
+            )
             _, date_right = _signature_indents(signature, block.text) if signature else (0, 2.0)
             parts.append(_paragraph(block, fonts, _right_indent(date_right)))
         else:
@@ -256,7 +336,7 @@ def body_xml(document: ReportDocument, fonts: FontSet) -> str:
 
 
 def _page_number_xml(fonts: FontSet, *, odd: bool) -> str:
-    """"— N —": right and inset one character on odd pages, left on even pages."""
+    """ "— N —": right and inset one character on odd pages, left on even pages."""
     inset = PAGE_NUMBER_SIZE * 10  # one 4号 character, in twips
     ind = f'<w:ind w:right="{inset}"/>' if odd else f'<w:ind w:left="{inset}"/>'
     jc = "right" if odd else "left"
@@ -270,10 +350,8 @@ def _page_number_xml(fonts: FontSet, *, odd: bool) -> str:
         '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
         '<w:r><w:t>1</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>'
     )
-    return (
-        f'<w:p {nsdecls("w")}><w:pPr><w:pStyle w:val="ZGPageNumber"/>{ind}<w:jc w:val="{jc}"/></w:pPr>'
-        f"{text('— ')}{field}{text(' —')}</w:p>"
-    )
+    ppr = f'<w:pPr><w:pStyle w:val="ZGPageNumber"/>{ind}<w:jc w:val="{jc}"/></w:pPr>'
+    return f"<w:p {nsdecls('w')}>{ppr}{text('— ')}{field}{text(' —')}</w:p>"
 
 
 def _set_footer(footer: object, xml: str) -> None:
@@ -289,8 +367,8 @@ def _setup_page(document: object, fonts: FontSet) -> None:
     section.top_margin, section.bottom_margin = Mm(37), Mm(35)
     section.left_margin, section.right_margin = Mm(28), Mm(26)
     section.header_distance = Mm(15)
-    # The footer's 14 pt line ends 23 mm above the page edge: its top is 7 mm below the text block.
-    section.footer_distance = Mm(23)
+    # The footer's 14 pt line ends 22 mm above the page edge: its top is 7 mm below the text block.
+    section.footer_distance = Mm(22)
     section.gutter = Mm(0)
     document.settings.odd_and_even_pages_header_footer = True  # type: ignore[attr-defined]
     section.footer.is_linked_to_previous = False
@@ -298,17 +376,19 @@ def _setup_page(document: object, fonts: FontSet) -> None:
     _set_footer(section.even_page_footer, _page_number_xml(fonts, odd=False))
 
 
-def write_docx(document: ReportDocument, *, open_fonts: bool = False, fonts: FontSet | None = None) -> bytes:
+def write_docx(
+    document: ReportDocument, *, open_fonts: bool = False, fonts: FontSet | None = None
+) -> bytes:
     """The report as .docx bytes; ``open_fonts`` for the PDF path (Fandol and Noto CJK)."""
     fonts = fonts or font_set(open_fonts=open_fonts)
     docx = Document()
-    _install_styles(docx, fonts)
+    _install_styles(docx, fonts, libreoffice=open_fonts)
     _setup_page(docx, fonts)
     body = docx.element.body
     for child in list(body):
         if child.tag != qn("w:sectPr"):
             body.remove(child)
-    wrapper = parse_xml(f'<w:body {nsdecls("w")}>{body_xml(document, fonts)}</w:body>')
+    wrapper = parse_xml(f"<w:body {nsdecls('w')}>{body_xml(document, fonts)}</w:body>")
     sect = body.find(qn("w:sectPr"))
     for child in list(wrapper):
         sect.addprevious(child)

@@ -40,7 +40,7 @@ from zhenggai.ledger.models import Institution as InstitutionModel
 
 
 def completion_rate(done: int, partial: int, total: int) -> float | None:
-    """(已完成 + 阶段性完成) / 问题总数 as a percentage with one decimal; ``None`` without problems."""
+    """(已完成 + 阶段性完成) / 问题总数 in per cent, one decimal; ``None`` without problems."""
     if not total:
         return None
     return round(100 * (done + partial) / total, 1)
@@ -114,7 +114,7 @@ def _count(status: str) -> Count:
 
 
 def _flag_counts(ids: QuerySet[Any]) -> dict[int, int]:
-    """Open quality flags per inspection, when the quality app is installed (else none)."""
+    """Open, current quality flags per inspection; none when the quality app is absent."""
     if not apps.is_installed("zhenggai.quality"):
         return {}
     try:
@@ -122,39 +122,17 @@ def _flag_counts(ids: QuerySet[Any]) -> dict[int, int]:
     except LookupError:
         return {}
     names = {f.name for f in flag._meta.get_fields()}
-    if "inspection" in names:
-        link = "inspection_id"
-    elif "measure" in names:
-        link = "measure__inspection_id"
-    elif "problem" in names:
-        link = "problem__inspection_id"
-    else:
-        return {}
-    rows = flag.objects.filter(**{f"{link}__in": ids})
-    if "dismissed_at" in names:
-        rows = rows.filter(dismissed_at__isnull=True)
-    elif "status" in names:
+    rows = flag.objects.filter(inspection_id__in=ids)
+    if "status" in names:
         rows = rows.filter(status="open")
-    return dict(rows.order_by().values_list(link).annotate(n=Count("pk")))
+    if "is_current" in names:
+        rows = rows.filter(is_current=True)
+    return dict(rows.order_by().values_list("inspection_id").annotate(n=Count("pk")))
 
 
-def figures_for(
-    inspections: QuerySet[Inspection], today: dt.date | None = None
-) -> dict[int, InspectionFigures]:
-    """Figures of each inspection in ``inspections`` (already scoped by the caller).
-
-    Queries: the inspections, problems, measures, accountability, institutions and
-    recovered funds, each aggregated per inspection (plus open flags when installed).
-    """
-    today = today or timezone.localdate()
-    ids = inspections.order_by().values("pk")
-    result: dict[int, InspectionFigures] = {
-        pk: InspectionFigures(inspection_id=pk, unit_id=unit_id, unit_name=name)
-        for pk, unit_id, name in inspections.order_by("unit__name", "pk").values_list(
-            "pk", "unit_id", "unit__name"
-        )
-    }
-    problem_rows = (
+def _counts(ids: QuerySet[Any], today: dt.date) -> list[dict[str, Any]]:
+    """Problems by status and measures by state, one row per inspection and table."""
+    problems = (
         Problem.objects.filter(inspection_id__in=ids)
         .order_by()
         .values("inspection_id")
@@ -167,58 +145,72 @@ def figures_for(
             not_public=Count("pk", filter=Q(is_public=False)),
         )
     )
-    measure_rows = (
+    overdue = Q(deadline__lt=today) & ~Q(status=MeasureStatus.CLOSED)
+    measures = (
         Measure.objects.filter(inspection_id__in=ids)
         .order_by()
         .values("inspection_id")
         .annotate(
             measures=Count("pk"),
             measures_closed=_count(MeasureStatus.CLOSED),
-            measures_overdue=Count(
-                "pk", filter=Q(deadline__lt=today) & ~Q(status=MeasureStatus.CLOSED)
-            ),
+            measures_overdue=Count("pk", filter=overdue),
             measures_ongoing=Count("pk", filter=Q(kind=MeasureKind.ONGOING)),
         )
     )
-    for rows in (problem_rows, measure_rows):
-        for row in rows:
-            figures = result.get(row.pop("inspection_id"))
-            if figures is not None:
-                for name, value in row.items():
-                    setattr(figures, name, value)
-    accountability = (
-        Accountability.objects.filter(inspection_id__in=ids)
+    return [*problems, *measures]
+
+
+def _outcomes(ids: QuerySet[Any]) -> dict[str, Any]:
+    """Accountability by form, institutions by kind, recovered funds: per inspection."""
+    return {
+        "accountability": Accountability.objects.filter(inspection_id__in=ids)
         .order_by()
         .values_list("inspection_id", "form")
-        .annotate(people=Sum("people"))
-    )
-    for pk, form, people in accountability:
-        if pk in result:
-            result[pk].accountability[form] = int(people or 0)
-    institutions = (
-        InstitutionModel.objects.filter(inspection_id__in=ids)
+        .annotate(people=Sum("people")),
+        "institutions": InstitutionModel.objects.filter(inspection_id__in=ids)
         .order_by()
         .values_list("inspection_id")
         .annotate(
             new=Count("pk", filter=Q(kind=InstitutionKind.NEW)),
             revised=Count("pk", filter=Q(kind=InstitutionKind.REVISED)),
-        )
-    )
-    for pk, new, revised in institutions:
-        if pk in result:
-            result[pk].institutions_new, result[pk].institutions_revised = new, revised
-    recoveries = (
-        Recovery.objects.filter(inspection_id__in=ids)
+        ),
+        "recoveries": Recovery.objects.filter(inspection_id__in=ids)
         .order_by()
         .values_list("inspection_id")
-        .annotate(total=Sum("amount_yuan"))
-    )
-    for pk, total in recoveries:
-        if pk in result:
-            result[pk].recovered_yuan = Decimal(total or 0)
+        .annotate(total=Sum("amount_yuan")),
+    }
+
+
+def figures_for(
+    inspections: QuerySet[Inspection], today: dt.date | None = None
+) -> dict[int, InspectionFigures]:
+    """Figures of each inspection in ``inspections`` (already scoped by the caller).
+
+    Queries: the inspections, problems, measures, accountability, institutions and
+    recovered funds, each aggregated per inspection (plus open flags when installed).
+    """
+    today = today or timezone.localdate()
+    ids = inspections.order_by().values("pk")
+    rows = inspections.order_by("unit__name", "pk").values_list("pk", "unit_id", "unit__name")
+    result = {
+        pk: InspectionFigures(inspection_id=pk, unit_id=unit_id, unit_name=name)
+        for pk, unit_id, name in rows
+    }
+    empty = InspectionFigures()  # absorbs rows of inspections outside ``result``
+    for row in _counts(ids, today):
+        figures = result.get(row.pop("inspection_id"), empty)
+        for name, value in row.items():
+            setattr(figures, name, value)
+    outcomes = _outcomes(ids)
+    for pk, form, people in outcomes["accountability"]:
+        result.get(pk, empty).accountability[form] = int(people or 0)
+    for pk, new, revised in outcomes["institutions"]:
+        figures = result.get(pk, empty)
+        figures.institutions_new, figures.institutions_revised = new, revised
+    for pk, total in outcomes["recoveries"]:
+        result.get(pk, empty).recovered_yuan = Decimal(total or 0)
     for pk, count in _flag_counts(ids).items():
-        if pk in result:
-            result[pk].open_flags = count
+        result.get(pk, empty).open_flags = count
     return result
 
 
@@ -261,4 +253,3 @@ def round_figures(rnd: Round, user: Any = None, today: dt.date | None = None) ->
     for figures in per_unit.values():
         total.add(figures)
     return RoundFigures(rnd.pk, rnd.name, list(per_unit.values()), total)
-

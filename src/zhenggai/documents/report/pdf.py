@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 
 from zhenggai.core.errors import DomainError
 
-from .docx import write_docx
 from .document import ReportDocument
+from .docx import write_docx
 
 TIMEOUT_SECONDS = 180
 
@@ -53,8 +53,15 @@ def docx_to_pdf(docx: bytes) -> bytes:
         source.write_bytes(docx)
         profile = (work / "profile").as_uri()
         command = [
-            binary, f"-env:UserInstallation={profile}", "--headless", "--norestore",
-            "--nolockcheck", "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(work),
+            binary,
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--norestore",
+            "--nolockcheck",
+            "--convert-to",
+            "pdf:writer_pdf_Export",
+            "--outdir",
+            str(work),
             str(source),
         ]
         env = {**os.environ, "HOME": str(work), "SAL_USE_VCLPLUGIN": "svp"}

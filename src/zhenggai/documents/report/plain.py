@@ -71,10 +71,12 @@ def _html_block(block: Block) -> str:
         head, *rows = block.rows or ((),)
         header = "".join(f'<th scope="col">{escape(cell)}</th>' for cell in head)
         body = "".join(
-            "<tr>" + "".join(
+            "<tr>"
+            + "".join(
                 f'<td class="zg-text">{escape(c)}</td>' if i == 1 else f"<td>{escape(c)}</td>"
                 for i, c in enumerate(row)
-            ) + "</tr>"
+            )
+            + "</tr>"
             for row in rows
         )
         return f"<table><thead><tr>{header}</tr></thead><tbody>{body}</tbody></table>"

@@ -55,7 +55,10 @@ def wan_yuan(amount_yuan: float | int | object) -> str:
 
 # ---------------------------------------------------------------- punctuation
 
-_CJK = r"\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3100-\u312f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0003134f“”‘’《》"
+_CJK = (
+    r"\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3100-\u312f\u3400-\u4dbf\u4e00-\u9fff"
+    r"\uf900-\ufaff\uff00-\uffef\U00020000-\U0003134f“”‘’《》"
+)
 _CJK_RE = re.compile(f"[{_CJK}]")
 _FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
 _SIMPLE = re.compile(rf"(?<=[{_CJK}])[,;:?!]|[,;:?!](?=[{_CJK}])")

@@ -57,6 +57,10 @@ class Measure(models.Model):
         verbose_name=_("配合部门"),
     )
     deadline = models.DateField(_("完成时限"), null=True, blank=True)
+    # 台账 columns with no workflow meaning, kept so a spreadsheet ledger round-trips.
+    goal = models.TextField(_("整改目标"), blank=True, default="", db_default="")
+    owner_name = models.CharField(_("责任人"), max_length=100, blank=True, default="", db_default="")
+    note = models.TextField(_("备注"), blank=True, default="", db_default="")
     status = models.CharField(
         _("状态"), max_length=20, choices=MeasureStatus.choices, default=MeasureStatus.DRAFT
     )
@@ -94,6 +98,12 @@ class Measure(models.Model):
             models.Index(fields=["status", "deadline"], name="measure_status_deadline_idx"),
             models.Index(fields=["lead_department", "status"], name="measure_dept_status_idx"),
             models.Index(fields=["responsible_leader", "status"], name="measure_leader_status_idx"),
+            # Overdue and near-deadline counts per inspection (office overview, 我的待办) read
+            # only open measures, from the index alone ("id" is what COUNT reads).
+            models.Index(
+                fields=["inspection", "deadline", "id"],
+                condition=~Q(status=MeasureStatus.CLOSED), name="measure_open_insp_deadline_idx",
+            ),
         ]
 
     def __str__(self) -> str:

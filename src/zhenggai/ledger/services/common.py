@@ -57,5 +57,5 @@ def refresh_problem_status(problem: Problem) -> ProblemStatus:
 
 MEASURE_AUDIT_FIELDS = [
     "status", "kind", "text", "group", "deadline", "responsible_leader", "lead_department",
-    "submitted_by", "submitted_at", "closed_at", "version",
+    "submitted_by", "submitted_at", "closed_at", "version", "goal", "owner_name", "note",
 ]

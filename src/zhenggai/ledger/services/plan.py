@@ -208,12 +208,15 @@ def update_measure(
     supporting_departments: list[Organisation] | None = None,
     **changes: Any,
 ) -> Measure:
-    """Change text, kind, group, leader, departments or deadline (整改办).
+    """Change text, kind, group, leader, departments, deadline, goal, owner or note (整改办).
 
     ``expected_version`` guards against lost updates: a stale form is refused.
     A closed measure is not edited; reopen it first.
     """
-    allowed = {"text", "kind", "group", "responsible_leader", "lead_department", "deadline"}
+    allowed = {
+        "text", "kind", "group", "responsible_leader", "lead_department", "deadline",
+        "goal", "owner_name", "note",
+    }
     unknown = set(changes) - allowed
     if unknown:
         raise DomainError(_("不能修改这些字段:%(f)s") % {"f": ", ".join(sorted(unknown))}, "Fields not editable.")

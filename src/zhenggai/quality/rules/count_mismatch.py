@@ -39,8 +39,12 @@ class CountMismatch(Rule):
                 measure=None,
                 spans=(
                     Span(
-                        text=quoted, source="stated", problem=problem.number, start=start,
-                        end=end, lines=problem.lines,
+                        text=quoted,
+                        source="stated",
+                        problem=problem.number,
+                        start=start,
+                        end=end,
+                        lines=problem.lines,
                     ),
                 ),
                 message=str(

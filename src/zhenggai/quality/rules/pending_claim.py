@@ -35,7 +35,9 @@ MARKERS: tuple[re.Pattern[str], ...] = (
     re.compile(r"(?<![即必])将(?:于|要|会)"),
     re.compile(r"将在(?![岗建职编册库途线逃用办外押案])"),
     re.compile(r"即将|力争|预计"),
-    re.compile(r"争取(?:于|在|到)?\s*(?:\d|今年|明年|年底|年内|上半年|下半年|早日|尽快|完成|实现|上线)"),
+    re.compile(
+        r"争取(?:于|在|到)?\s*(?:\d|今年|明年|年底|年内|上半年|下半年|早日|尽快|完成|实现|上线)"
+    ),
     re.compile(r"正(?:在|按计划|抓紧|加紧|积极|有序)(?!正常|平稳|稳定|良好|运行|运转|使用|发挥)"),
     re.compile(
         r"(?:尚未|仍未|还未|暂未|尚待)(?!发现|出现|收到|发生|接到)"
@@ -72,7 +74,7 @@ class PendingClaim(Rule):
                 measure_id=measure.id,
                 spans=(*spans, claim.span),
                 message=str(
-                    _("称已完成,但写明“%(quote)s”") % {"quote": spans[0].text}
+                    _("称已完成,但写明“%(quote)s”") % {"quote": "”“".join(s.text for s in spans)}
                 ),
                 key="|".join(span.text for span in spans),
             )

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from zhenggai.quality.engine import CheckContext, Finding, Rule, Severity, Span
 from zhenggai.quality.subject import CheckSubject, MeasureItem, ProblemItem
 from zhenggai.quality.text import (
+    Marked,
     claim_for,
     marked_clauses,
     measure_span,
@@ -23,6 +24,7 @@ _DONE = (
     r"结案|销号|验收|整改|落实)"
 )
 _ATTRIBUTIVE = r"(?!的|问题|事项|情况)"
+_ATTRIBUTIVE_REACH = 12
 
 #: Wording that says in so many words that the work is not done.
 MARKERS: tuple[re.Pattern[str], ...] = (
@@ -62,7 +64,7 @@ class SummaryContradiction(Rule):
                 spans=(*spans, claim.span),
                 message=str(
                     _("“%(claim)s”,但措施写明“%(quote)s”")
-                    % {"claim": claim.span.text[:40], "quote": spans[0].text}
+                    % {"claim": claim.span.text[:40], "quote": "”“".join(s.text for s in spans)}
                 ),
                 key="|".join(span.text for span in spans),
             )
@@ -70,16 +72,28 @@ class SummaryContradiction(Rule):
     @staticmethod
     def not_done_spans(problem: ProblemItem, measure: MeasureItem) -> list[Span]:
         spans = [
-            measure_span(problem, measure, hit.start, hit.end)
-            for hit in marked_clauses(measure.text, MARKERS, skip_done=False)
+            measure_span(problem, measure, hit.start, hit.end) for hit in _statements(measure.text)
         ]
         latest = measure.latest_progress
         if latest is not None:
             spans += [
                 progress_span(problem, measure, latest.text, hit)
-                for hit in marked_clauses(latest.text, MARKERS, skip_done=False)
+                for hit in _statements(latest.text)
             ]
         return spans
+
+
+def _statements(text: str) -> list[Marked]:
+    """Marked clauses where the marker states a fact, not describes a noun.
+
+    In 没有完成年度目标的3个单位已被约谈 the marker is part of a 的-phrase naming who was
+    held to account; such a clause says nothing about this measure being unfinished.
+    """
+    return [
+        hit
+        for hit in marked_clauses(text, MARKERS, skip_done=False)
+        if "的" not in text[hit.marker_end : min(hit.end, hit.marker_end + _ATTRIBUTIVE_REACH)]
+    ]
 
 
 RULE = SummaryContradiction()

@@ -11,15 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from zhenggai.accounts.models import Role, User
@@ -28,7 +27,7 @@ from zhenggai.core.errors import DomainError
 from zhenggai.ledger.models import Measure, MeasureKind, MeasureStatus
 from zhenggai.ledger.services import workflow
 from zhenggai.ledger.services.workflow import PermissionRefused
-from zhenggai.web.forms import ACCEPT, FILES_HELP, TextForm, error_field
+from zhenggai.web.forms import ACCEPT, TextForm, error_field, files_help
 from zhenggai.web.views.common import safe_next, wants_fragment
 
 OPEN = (MeasureStatus.DRAFT, MeasureStatus.IN_PROGRESS)
@@ -50,97 +49,60 @@ class ActionSpec:
     with_files: bool = False
 
 
+# fmt: off
 SPECS = [
     ActionSpec(
-        "progress",
-        "web:measure.progress.add",
-        Action.REPORT_PROGRESS,
-        OPEN,
-        gettext_lazy("报送进展"),
-        gettext_lazy("报送整改进展"),
-        gettext_lazy("进展和佐证材料记入本措施的时间轴,审核人和整改办都能看到;措施状态不变。"),
-        "text",
-        gettext_lazy("进展情况"),
-        True,
-        "primary",
-        with_files=True,
+        key="progress", url_name="web:measure.progress.add", permission=Action.REPORT_PROGRESS,
+        statuses=OPEN, button=_("报送进展"), title=_("报送整改进展"),
+        consequence=_("进展和佐证材料记入本措施的时间轴,审核人和整改办都能看到;措施状态不变。"),
+        field="text", field_label=_("进展情况"), field_required=True, with_files=True,
     ),
     ActionSpec(
-        "submit",
-        "web:measure.submit",
-        Action.SUBMIT,
-        OPEN,
-        gettext_lazy("提交审核(申请销号)"),
-        gettext_lazy("确认提交审核"),
-        gettext_lazy("提交后措施转分管领导审核;审核完成前不能再报送进展。提交前须已上传佐证材料。"),
-        "text",
-        gettext_lazy("完成情况说明"),
-        True,
+        key="submit", url_name="web:measure.submit", permission=Action.SUBMIT,
+        statuses=OPEN, button=_("提交审核(申请销号)"), title=_("确认提交审核"),
+        consequence=_(
+            "提交后措施转分管领导审核;审核完成前不能再报送进展。提交前须已上传佐证材料。"
+        ),
+        field="text", field_label=_("完成情况说明"), field_required=True,
     ),
     ActionSpec(
-        "leader.approve",
-        "web:measure.leader.approve",
-        Action.LEADER_REVIEW,
-        (MeasureStatus.SUBMITTED,),
-        gettext_lazy("审核通过"),
-        gettext_lazy("确认审核通过"),
-        gettext_lazy("通过后措施转主要负责人销号。"),
-        "reason",
-        gettext_lazy("审核意见(可不填)"),
-        False,
+        key="leader.approve", url_name="web:measure.leader.approve",
+        permission=Action.LEADER_REVIEW, statuses=(MeasureStatus.SUBMITTED,),
+        button=_("审核通过"), title=_("确认审核通过"),
+        consequence=_("通过后措施转主要负责人销号。"),
+        field="reason", field_label=_("审核意见(可不填)"), field_required=False,
     ),
     ActionSpec(
-        "leader.return",
-        "web:measure.leader.return",
-        Action.LEADER_REVIEW,
-        (MeasureStatus.SUBMITTED,),
-        gettext_lazy("退回"),
-        gettext_lazy("确认退回"),
-        gettext_lazy("退回后措施回到“整改中”,由责任部门按意见补充后重新提交。"),
-        "reason",
-        gettext_lazy("退回理由"),
-        True,
-        "danger",
+        key="leader.return", url_name="web:measure.leader.return",
+        permission=Action.LEADER_REVIEW, statuses=(MeasureStatus.SUBMITTED,),
+        button=_("退回"), title=_("确认退回"),
+        consequence=_("退回后措施回到“整改中”,由责任部门按意见补充后重新提交。"),
+        field="reason", field_label=_("退回理由"), field_required=True, style="danger",
     ),
     ActionSpec(
-        "close",
-        "web:measure.close",
-        Action.CLOSE,
-        (MeasureStatus.APPROVED,),
-        gettext_lazy("销号"),
-        gettext_lazy("确认销号"),
-        gettext_lazy("销号后措施为“已销号”,计入问题的完成情况;如回头看发现问题可重新打开。"),
-        "reason",
-        gettext_lazy("销号意见(可不填)"),
-        False,
+        key="close", url_name="web:measure.close", permission=Action.CLOSE,
+        statuses=(MeasureStatus.APPROVED,), button=_("销号"), title=_("确认销号"),
+        consequence=_(
+            "销号后措施为“已销号”,计入问题的完成情况;如回头看发现问题可重新打开。"
+        ),
+        field="reason", field_label=_("销号意见(可不填)"), field_required=False,
     ),
     ActionSpec(
-        "close.return",
-        "web:measure.close.return",
-        Action.CLOSE,
-        (MeasureStatus.APPROVED,),
-        gettext_lazy("退回"),
-        gettext_lazy("确认退回"),
-        gettext_lazy("退回后措施回到“整改中”,由责任部门补充后重新提交,并再经分管领导审核。"),
-        "reason",
-        gettext_lazy("退回理由"),
-        True,
-        "danger",
+        key="close.return", url_name="web:measure.close.return", permission=Action.CLOSE,
+        statuses=(MeasureStatus.APPROVED,), button=_("退回"), title=_("确认退回"),
+        consequence=_(
+            "退回后措施回到“整改中”,由责任部门补充后重新提交,并再经分管领导审核。"
+        ),
+        field="reason", field_label=_("退回理由"), field_required=True, style="danger",
     ),
     ActionSpec(
-        "reopen",
-        "web:measure.reopen",
-        Action.REOPEN,
-        (MeasureStatus.CLOSED,),
-        gettext_lazy("重新打开"),
-        gettext_lazy("确认重新打开"),
-        gettext_lazy("重新打开后措施回到“整改中”,销号记录保留,由责任部门继续整改。"),
-        "reason",
-        gettext_lazy("重新打开的理由"),
-        True,
-        "danger",
+        key="reopen", url_name="web:measure.reopen", permission=Action.REOPEN,
+        statuses=(MeasureStatus.CLOSED,), button=_("重新打开"), title=_("确认重新打开"),
+        consequence=_("重新打开后措施回到“整改中”,销号记录保留,由责任部门继续整改。"),
+        field="reason", field_label=_("重新打开的理由"), field_required=True, style="danger",
     ),
 ]
+# fmt: on
 SPEC_BY_KEY = {spec.key: spec for spec in SPECS}
 
 
@@ -161,11 +123,11 @@ def available_actions(user: Any, measure: Measure) -> list[ActionSpec]:
 
 
 def _names(users: Any) -> str:
-    return "、".join(str(u) for u in users) or _("(尚未设置)")
+    return "、".join(str(u) for u in users) or gettext("(尚未设置)")
 
 
 def _department(measure: Measure) -> str:
-    return measure.lead_department.name if measure.lead_department else _("责任部门")
+    return measure.lead_department.name if measure.lead_department else gettext("责任部门")
 
 
 def _secretaries(measure: Measure) -> str:
@@ -212,7 +174,7 @@ class MeasureActionView(LoginRequiredMixin, View):
             "applies": applies(self.spec, measure),
             "next": safe_next(request, ""),
             "accept": ACCEPT,
-            "files_help": str(FILES_HELP) % {"mb": _max_mb()},
+            "files_help": files_help(),
         }
         template = (
             "web/fragments/action_form.html"
@@ -243,31 +205,27 @@ class MeasureActionView(LoginRequiredMixin, View):
         raise NotImplementedError
 
 
-def _max_mb() -> int:
-    return max(settings.ZHENGGAI_EVIDENCE_MAX_BYTES // (1024 * 1024), 1)
-
-
 class ReportProgress(MeasureActionView):
     spec = SPEC_BY_KEY["progress"]
 
     def perform(self, request: HttpRequest, measure: Measure, text: str) -> str:
         files = [(f.name, f) for f in request.FILES.getlist("files")]
         workflow.report_progress(measure=measure, actor=request.user, text=text, files=files)
-        said = _("已报送进展,附佐证材料 %(n)d 个。") % {"n": len(files)}
+        said = gettext("已报送进展,附佐证材料 %(n)d 个。") % {"n": len(files)}
         if can_on_measure(request.user, Action.SUBMIT, measure):
-            return said + _("全部整改完成后,请点击“提交审核”。")
-        return said + _("由牵头部门在整改完成后提交审核。")
+            return said + gettext("全部整改完成后,请点击“提交审核”。")
+        return said + gettext("由牵头部门在整改完成后提交审核。")
 
 
 class Submit(MeasureActionView):
     spec = SPEC_BY_KEY["submit"]
 
     def perform(self, request: HttpRequest, measure: Measure, text: str) -> str:
+        # The service refuses a measure without a responsible leader, so there is one.
         measure = workflow.submit_for_review(measure=measure, actor=request.user, text=text)
-        leader = measure.responsible_leader
-        if leader is None:
-            return _("已提交审核。该措施尚未指定责任领导,请联系整改办。")
-        return _("已提交审核。下一步:由分管领导%(name)s审核。") % {"name": leader}
+        return gettext("已提交审核。下一步:由分管领导%(name)s审核。") % {
+            "name": measure.responsible_leader
+        }
 
 
 class LeaderApprove(MeasureActionView):
@@ -277,7 +235,7 @@ class LeaderApprove(MeasureActionView):
         measure = workflow.leader_review(
             measure=measure, actor=request.user, approve=True, reason=text
         )
-        return _("已审核通过。下一步:由主要负责人%(names)s销号。") % {
+        return gettext("已审核通过。下一步:由主要负责人%(names)s销号。") % {
             "names": _secretaries(measure)
         }
 
@@ -289,7 +247,9 @@ class LeaderReturn(MeasureActionView):
         measure = workflow.leader_review(
             measure=measure, actor=request.user, approve=False, reason=text
         )
-        return _("已退回。下一步:由%(dept)s按意见补充后重新提交。") % {"dept": _department(measure)}
+        return gettext("已退回。下一步:由%(dept)s按意见补充后重新提交。") % {
+            "dept": _department(measure)
+        }
 
 
 class Close(MeasureActionView):
@@ -299,7 +259,7 @@ class Close(MeasureActionView):
         measure = workflow.close_measure(
             measure=measure, actor=request.user, approve=True, reason=text
         )
-        return _("已销号。问题(%(number)s)当前状态:%(status)s。") % {
+        return gettext("已销号。问题(%(number)s)当前状态:%(status)s。") % {
             "number": measure.problem.number,
             "status": measure.problem.get_status_display(),
         }
@@ -312,7 +272,7 @@ class CloseReturn(MeasureActionView):
         measure = workflow.close_measure(
             measure=measure, actor=request.user, approve=False, reason=text
         )
-        return _("已退回。下一步:由%(dept)s补充后重新提交,再经分管领导审核。") % {
+        return gettext("已退回。下一步:由%(dept)s补充后重新提交,再经分管领导审核。") % {
             "dept": _department(measure)
         }
 
@@ -322,6 +282,6 @@ class Reopen(MeasureActionView):
 
     def perform(self, request: HttpRequest, measure: Measure, text: str) -> str:
         measure = workflow.reopen_measure(measure=measure, actor=request.user, reason=text)
-        return _("已重新打开。下一步:由%(dept)s继续整改并报送进展。") % {
+        return gettext("已重新打开。下一步:由%(dept)s继续整改并报送进展。") % {
             "dept": _department(measure)
         }

@@ -60,21 +60,21 @@ def _department_sections(user: Any) -> list[Section]:
     return [
         _fill(
             Section(
-                "returned",
-                _("被退回或重新打开的措施"),
-                _("审核人退回或重新打开了这些措施,请按意见补充后重新提交。"),
-                _("没有被退回的措施。"),
-                "update",
+                key="returned",
+                title=_("被退回或重新打开的措施"),
+                hint=_("审核人退回或重新打开了这些措施,请按意见补充后重新提交。"),
+                empty=_("没有被退回的措施。"),
+                action="update",
             ),
             urgent_first(returned),
         ),
         _fill(
             Section(
-                "update",
-                _("本部门需要报送进展的措施"),
-                _("逾期的在最前,其次是完成时限最近的。完成后上传佐证材料并提交审核。"),
-                _("本部门暂无需要报送进展的措施。"),
-                "update",
+                key="update",
+                title=_("本部门需要报送进展的措施"),
+                hint=_("逾期的在最前,其次是完成时限最近的。完成后上传佐证材料并提交审核。"),
+                empty=_("本部门暂无需要报送进展的措施。"),
+                action="update",
             ),
             urgent_first(to_update),
         ),
@@ -90,21 +90,21 @@ def _coordinator_sections(user: Any) -> list[Section]:
     return [
         _fill(
             Section(
-                "urgent",
-                _("逾期和临期的措施"),
-                _("完成时限已过或在10天之内、尚未销号的措施,请督促责任部门。"),
-                _("本单位没有逾期或临期的措施。"),
-                "watch",
+                key="urgent",
+                title=_("逾期和临期的措施"),
+                hint=_("完成时限已过或在10天之内、尚未销号的措施,请督促责任部门。"),
+                empty=_("本单位没有逾期或临期的措施。"),
+                action="watch",
             ),
             urgent_first(unit_measures.filter(overdue_q(today) | near_q(today))),
         ),
         _fill(
             Section(
-                "unassigned",
-                _("未指定牵头部门的措施"),
-                _("这些措施还没有牵头部门,没有人会报送进展。"),
-                _("所有措施都已指定牵头部门。"),
-                "watch",
+                key="unassigned",
+                title=_("未指定牵头部门的措施"),
+                hint=_("这些措施还没有牵头部门,没有人会报送进展。"),
+                empty=_("所有措施都已指定牵头部门。"),
+                action="watch",
             ),
             urgent_first(
                 unit_measures.filter(lead_department__isnull=True).exclude(
@@ -121,11 +121,11 @@ def _office_section(user: Any) -> Section:
     )
     section = _fill(
         Section(
-            "units",
-            _("所辖被巡察单位的整改情况"),
-            _("逾期措施多的单位在前。完成率 =(已完成 + 阶段性完成)÷ 问题总数。"),
-            _("本轮次尚未登记被巡察单位。"),
-            "units",
+            key="units",
+            title=_("所辖被巡察单位的整改情况"),
+            hint=_("逾期措施多的单位在前。完成率 =(已完成 + 阶段性完成)÷ 问题总数。"),
+            empty=_("本轮次尚未登记被巡察单位。"),
+            action="units",
         ),
         stats,
     )
@@ -145,11 +145,13 @@ def build_sections(user: Any, roles: set[str]) -> list[Section]:
         sections.append(
             _fill(
                 Section(
-                    "leader",
-                    _("等待我审核的措施"),
-                    _("责任部门已提交完成情况,请您审核:通过后转主要负责人销号,退回须写明理由。"),
-                    _("没有等待您审核的措施。"),
-                    "leader",
+                    key="leader",
+                    title=_("等待我审核的措施"),
+                    hint=_(
+                        "责任部门已提交完成情况,请您审核:通过后转主要负责人销号,退回须写明理由。"
+                    ),
+                    empty=_("没有等待您审核的措施。"),
+                    action="leader",
                 ),
                 queue,
             )
@@ -158,11 +160,11 @@ def build_sections(user: Any, roles: set[str]) -> list[Section]:
         sections.append(
             _fill(
                 Section(
-                    "closure",
-                    _("等待我销号的措施"),
-                    _("分管领导已审核通过,请您确认销号或退回。"),
-                    _("没有等待销号的措施。"),
-                    "closure",
+                    key="closure",
+                    title=_("等待我销号的措施"),
+                    hint=_("分管领导已审核通过,请您确认销号或退回。"),
+                    empty=_("没有等待销号的措施。"),
+                    action="closure",
                 ),
                 urgent_first(with_ledger_columns(closure_queue(user), supporting=False)),
             )

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
 from zhenggai.accounts.permissions import (
@@ -70,11 +71,15 @@ def _tab_links(request: HttpRequest, current: str) -> list[dict[str, Any]]:
     return links
 
 
-def _rows(request: HttpRequest, inspection: Any, tab: str, values: dict[str, Any]) -> Any:
+def _rows(
+    request: HttpRequest, inspection: Any, tab: str, values: dict[str, Any], whole_unit: bool
+) -> Any:
     user, today = request.user, clock.today()
     if tab == "problems":
-        problems = visible_problems(user).filter(inspection=inspection)
-        return with_problem_columns(filter_problems(problems, values, user, today), user, today)
+        problems = filter_problems(
+            visible_problems(user).filter(inspection=inspection), values, user, today
+        )
+        return with_problem_columns(problems, user, today, whole_unit=whole_unit)
     measures = filter_measures(visible_measures(user).filter(inspection=inspection), values, today)
     if tab == "responsibility":
         measures = measures.order_by(
@@ -103,7 +108,8 @@ def ledger(request: HttpRequest, pk: int) -> HttpResponse:
         tab = DEFAULT_TAB
     form = LedgerFilterForm(request.GET, inspection=inspection, tab=tab)
     values = form.values()
-    page = paginate(request, _rows(request, inspection, tab, values))
+    whole_unit = sees_whole_unit(request.user, inspection.unit)
+    page = paginate(request, _rows(request, inspection, tab, values, whole_unit))
     context = {
         "inspection": inspection,
         "tab": tab,
@@ -112,11 +118,17 @@ def ledger(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "filtered": form.is_filtered,
         "page": page,
-        "whole_unit": sees_whole_unit(request.user, inspection.unit),
+        "whole_unit": whole_unit,
     }
     if wants_fragment(request):
-        return render(request, "web/fragments/ledger_results.html", context)
-    return render(request, "web/ledger.html", context)
+        # The results, and the tab links out of band so that they carry the new filters.
+        response = render(
+            request, "web/fragments/ledger_results.html", {**context, "oob_tabs": True}
+        )
+    else:
+        response = render(request, "web/ledger.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @login_required

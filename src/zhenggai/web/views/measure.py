@@ -8,18 +8,16 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from zhenggai.accounts.permissions import get_evidence_for, get_measure_for
 from zhenggai.audit.log import record
-from zhenggai.ledger.models import Evidence
-from zhenggai.web import clock
-from zhenggai.web.forms import ACCEPT, FILES_HELP, TextForm
-from zhenggai.web.lights import light_of
+from zhenggai.ledger.models import Evidence, Measure, MeasureKind, MeasureStatus
+from zhenggai.web.forms import ACCEPT, TextForm, files_help
 from zhenggai.web.views.actions import SPEC_BY_KEY, available_actions
 
 
@@ -38,6 +36,25 @@ def timeline(updates: list[Any], reviews: list[Any]) -> list[TimelineEntry]:
     return sorted(entries, key=lambda e: (e.at, e.kind == "review", e.order), reverse=True)
 
 
+def next_step(measure: Measure) -> str:
+    """Who acts next on the measure, in words (no query: the people are already loaded)."""
+    leader = measure.responsible_leader or _("(未指定)")
+    department = measure.lead_department.name if measure.lead_department else _("(未指定)")
+    if measure.status == MeasureStatus.DRAFT:
+        return _("整改方案经主要负责人审批后开始整改;牵头部门%(dept)s可先报送进展。") % {
+            "dept": department
+        }
+    if measure.status == MeasureStatus.IN_PROGRESS:
+        return _("由牵头部门%(dept)s报送进展,完成后上传佐证材料并提交审核。") % {"dept": department}
+    if measure.status == MeasureStatus.SUBMITTED:
+        return _("等待分管领导%(leader)s审核。") % {"leader": leader}
+    if measure.status == MeasureStatus.APPROVED:
+        return _("分管领导已审核通过,等待主要负责人销号。")
+    if measure.kind == MeasureKind.ONGOING:
+        return _("已销号。长期坚持事项,牵头部门继续定期报送进展。")
+    return _("已销号。")
+
+
 @login_required
 @require_GET
 def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -46,7 +63,8 @@ def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
     updates = list(measure.progress_updates.select_related("author").prefetch_related("evidence"))
     reviews = list(measure.reviews.select_related("reviewer"))
     actions = available_actions(user, measure)
-    inline = [a for a in actions if a.key == "progress"]
+    # Progress is reported with the form on the page; the other actions open a confirmation.
+    can_report = any(a.key == "progress" for a in actions)
     progress_spec = SPEC_BY_KEY["progress"]
     context = {
         "measure": measure,
@@ -56,16 +74,16 @@ def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "milestones": list(measure.milestones.all()),
         "timeline": timeline(updates, reviews),
         "loose_evidence": list(Evidence.objects.filter(measure=measure, progress__isnull=True)),
-        "evidence_total": sum(len(u.evidence.all()) for u in updates),
-        "light": light_of(measure.status, measure.deadline, clock.today()),
+        "next_step": next_step(measure),
         "actions": [a for a in actions if a.key != "progress"],
-        "progress_spec": progress_spec if inline else None,
-        "progress_form": TextForm(name="text", label=str(progress_spec.field_label), required=True)
-        if inline
-        else None,
+        "progress_spec": progress_spec,
+        "progress_form": (
+            TextForm(name="text", label=str(progress_spec.field_label), required=True)
+            if can_report
+            else None
+        ),
         "accept": ACCEPT,
-        "files_help": str(FILES_HELP)
-        % {"mb": max(settings.ZHENGGAI_EVIDENCE_MAX_BYTES // (1024 * 1024), 1)},
+        "files_help": files_help(),
     }
     return render(request, "web/measure.html", context)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -31,14 +32,20 @@ class Command(BaseCommand):
         parser.add_argument("--measures", type=int, default=10_000)
         parser.add_argument("--reps", type=int, default=20)
         parser.add_argument("--json", action="store_true", help="print the results as JSON")
-        parser.add_argument("--load-users", type=int, default=0, help="concurrent users (0: no load)")
+        parser.add_argument(
+            "--load-users", type=int, default=0, help="concurrent users (0: no load)"
+        )
         parser.add_argument("--load-seconds", type=float, default=30)
         parser.add_argument("--workers", type=int, default=2)
         parser.add_argument("--threads", type=int, default=4)
         parser.add_argument("--out", default=str(REPO / "benchmarks"))
         parser.add_argument("--doc", default=str(REPO / "docs" / "benchmarks.md"))
-        parser.add_argument("--report-only", action="store_true", help="only rewrite the doc tables")
-        parser.add_argument("--conflict-check", action="store_true", help="(internal) run in-process")
+        parser.add_argument(
+            "--report-only", action="store_true", help="only rewrite the doc tables"
+        )
+        parser.add_argument(
+            "--conflict-check", action="store_true", help="(internal) run in-process"
+        )
 
     def log(self, message: str) -> None:
         self.stderr.write(message)
@@ -67,21 +74,30 @@ class Command(BaseCommand):
             measures = writable_measures(run, target)
         previous = self._previous(out, db)
         payload: dict[str, Any] = {
-            "db": db.kind, "label": bench.label(db.measures), "measures": db.measures,
-            "counts": counts, "synth_seconds": synth_seconds or previous.get("synth_seconds"),
-            "machine": report.machine(), "server": f"{options['workers']} workers × {options['threads']} threads",
+            "db": db.kind,
+            "label": bench.label(db.measures),
+            "measures": db.measures,
+            "counts": counts,
+            "synth_seconds": synth_seconds or previous.get("synth_seconds"),
+            "machine": report.machine(),
+            "server": f"{options['workers']} workers × {options['threads']} threads",
             "target": dataclasses.asdict(target) | {"today": today.isoformat()},
-            "personas": dataclasses.asdict(people), "missing": bench.MISSING,
+            "personas": dataclasses.asdict(people),
+            "missing": bench.MISSING,
         }
         self.log(f"{db.kind} {bench.label(db.measures)}: {counts}")
+        payload["load_average_before"] = round(os.getloadavg()[0], 1)
         with bench.server(db, options["workers"], options["threads"]) as port:
             results = bench.run_cases(db, port, target, people, options["reps"], self.log)
             payload["cases"] = [dataclasses.asdict(r) for r in results]
             if options["load_users"]:
                 self.log(f"load: {options['load_users']} users for {options['load_seconds']} s")
-                load = run_load(port, target, people, measures, options["load_users"], options["load_seconds"])
+                load = run_load(
+                    port, target, people, measures, options["load_users"], options["load_seconds"]
+                )
                 payload["load"] = dataclasses.asdict(load)
                 self.log(f"  {payload['load']}")
+        payload["load_average_after"] = round(os.getloadavg()[0], 1)
         if db.kind == "postgres":
             payload["conflict"] = self._conflict(db)
             self.log(f"conflict check: {payload['conflict']}")
@@ -97,8 +113,12 @@ class Command(BaseCommand):
 
     def _conflict(self, db: bench.BenchDB) -> dict[str, Any]:
         done = subprocess.run(
-            [bench._zhenggai(), "bench", "--conflict-check"], env=db.env(), capture_output=True,
-            text=True, check=False, timeout=120,
+            [bench._zhenggai(), "bench", "--conflict-check"],
+            env=db.env(),
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=120,
         )
         try:
             return json.loads(done.stdout.strip().splitlines()[-1])

@@ -27,19 +27,24 @@ class Command(BaseCommand):
         parser.add_argument("--cities", type=int, default=0, help="0: one per 50 units, at most 13")
         parser.add_argument("--prefix", default="", help="prefix of every synthetic username")
         parser.add_argument("--chunk-units", type=int, default=100)
-        parser.add_argument("--real-files", type=int, default=5, help="evidence rows with real bytes")
+        parser.add_argument(
+            "--real-files", type=int, default=5, help="evidence rows with real bytes"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["units"] < 1 or options["measures_per_problem"] < 1:
             raise CommandError("--units and --measures-per-problem must be at least 1")
         config = SynthConfig(
-            units=options["units"], seed=options["seed"],
+            units=options["units"],
+            seed=options["seed"],
             measures_per_problem=options["measures_per_problem"],
             problems_per_unit=options["problems_per_unit"],
             departments_per_unit=max(1, options["departments_per_unit"]),
             progress_per_measure=max(1, options["progress_per_measure"]),
-            cities=options["cities"], prefix=options["prefix"],
-            chunk_units=max(1, options["chunk_units"]), real_files=options["real_files"],
+            cities=options["cities"],
+            prefix=options["prefix"],
+            chunk_units=max(1, options["chunk_units"]),
+            real_files=options["real_files"],
             password=settings.ZHENGGAI_DEMO_PASSWORD or "",
         )
         try:

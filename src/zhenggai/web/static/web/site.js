@@ -36,17 +36,32 @@
     if (!target || target.id === "ledger-results") {
       return;
     }
-    var focusable = target.querySelector("[autofocus], textarea, input:not([type=hidden]), h2");
-    if (focusable) {
-      if (focusable.tagName === "H2") {
-        focusable.setAttribute("tabindex", "-1");
-      }
-      focusable.focus();
+    var field = target.querySelector("[autofocus], textarea, input:not([type=hidden])");
+    var heading = target.querySelector("h2");
+    if (field) {
+      field.focus();
+    } else if (heading) {
+      heading.setAttribute("tabindex", "-1");
+      heading.focus();
     }
+  }
+
+  /* Filters: leave empty fields out of the request, so the bookmarked URL stays short. */
+  function dropEmptyParameters(evt) {
+    if (evt.detail.verb !== "get") {
+      return;
+    }
+    var params = evt.detail.parameters;
+    Object.keys(params).forEach(function (key) {
+      if (params[key] === "") {
+        delete params[key];
+      }
+    });
   }
 
   document.addEventListener("DOMContentLoaded", function () {
     enhanceClamps(document);
+    document.body.addEventListener("htmx:configRequest", dropEmptyParameters);
     document.body.addEventListener("htmx:afterSettle", function (evt) {
       enhanceClamps(evt.detail.target);
       focusSwapped(evt);
