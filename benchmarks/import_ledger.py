@@ -58,24 +58,28 @@ def write_sheet(path: Path, rows: int) -> None:
     day = dt.date(2026, 6, 30)
     for index in range(rows):
         problem, measure = divmod(index, MEASURES_PER_PROBLEM)
-        sheet.append([
-            f"{problem + 1}-{measure + 1}",
-            f"第{problem % 7 + 1}方面问题",
-            f"问题{problem + 1}:理论学习中心组学习流于形式,学习计划落实不到位,研讨交流不够深入。",
-            "建立学习长效机制",
-            f"措施{index + 1}:修订学习制度,明确每月集中学习不少于1次,由办公室每季度通报学习情况。",
-            "分管领导" if measure else "",
-            "综合处、信息中心" if measure % 2 else "综合处",
-            "张三",
-            day + dt.timedelta(days=index % 180),
-            "已制定学习计划,正在推进。" if measure == 0 else "",
-            "草拟",
-            "",
-            "《党组理论学习中心组学习制度》" if measure == 0 and problem % 10 == 0 else "",
-            "否",
-            None,
-            "",
-        ])
+        sheet.append(
+            [
+                f"{problem + 1}-{measure + 1}",
+                f"第{problem % 7 + 1}方面问题",
+                f"问题{problem + 1}:理论学习中心组学习流于形式,学习计划落实不到位,"
+                "研讨交流不够深入。",
+                "建立学习长效机制",
+                f"措施{index + 1}:修订学习制度,明确每月集中学习不少于1次,"
+                "由办公室每季度通报学习情况。",
+                "分管领导" if measure else "",
+                "综合处、信息中心" if measure % 2 else "综合处",
+                "张三",
+                day + dt.timedelta(days=index % 180),
+                "已制定学习计划,正在推进。" if measure == 0 else "",
+                "草拟",
+                "",
+                "《党组理论学习中心组学习制度》" if measure == 0 and problem % 10 == 0 else "",
+                "否",
+                None,
+                "",
+            ]
+        )
     workbook.save(path)
 
 
@@ -105,8 +109,12 @@ def child(rows: int, sheet: Path) -> dict[str, float | int | bool]:
     grant_role(user=leader, organisation=unit, role=Role.LEADER)
     rnd = plan.create_round(jurisdiction=office, name="2026年第一轮", year=2026)
     inspection = plan.create_inspection(
-        round=rnd, unit=unit, unit_name="中共示例局党组", team="市委第一巡察组",
-        period_start=dt.date(2026, 3, 1), period_end=dt.date(2026, 4, 30),
+        round=rnd,
+        unit=unit,
+        unit_name="中共示例局党组",
+        team="市委第一巡察组",
+        period_start=dt.date(2026, 3, 1),
+        period_end=dt.date(2026, 4, 30),
         feedback_date=dt.date(2026, 5, 20),
     )
     baseline = _rss_kib("VmRSS")
@@ -145,21 +153,27 @@ def main() -> None:
     import django
 
     django.setup()
-    print(f"{'rows':>7} {'seconds':>8} {'rows/s':>8} {'re-import s':>11} "
-          f"{'peak RSS MiB':>12} {'growth MiB':>10} {'× 10 s budget':>13}")
+    print(
+        f"{'rows':>7} {'seconds':>8} {'rows/s':>8} {'re-import s':>11} "
+        f"{'peak RSS MiB':>12} {'growth MiB':>10} {'× 10 s budget':>13}"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         for size in args.sizes:
             sheet = Path(tmp) / f"台账-{size}.xlsx"
             write_sheet(sheet, size)
             output = subprocess.run(
                 [sys.executable, __file__, "--child", str(size), "--sheet", str(sheet)],
-                check=True, capture_output=True, text=True,
+                check=True,
+                capture_output=True,
+                text=True,
             ).stdout
             r = json.loads(output.strip().splitlines()[-1])
-            print(f"{r['rows']:>7} {r['seconds']:>8.2f} {r['rows'] / r['seconds']:>8.0f} "
-                  f"{r['reimport_seconds']:>11.2f} {r['peak_rss_mib']:>12.1f} "
-                  f"{r['growth_mib']:>10.1f} {r['seconds'] / BUDGET_SECONDS:>13.2f}"
-                  + ("" if r["peak_reset"] else "  (peak since process start)"))
+            print(
+                f"{r['rows']:>7} {r['seconds']:>8.2f} {r['rows'] / r['seconds']:>8.0f} "
+                f"{r['reimport_seconds']:>11.2f} {r['peak_rss_mib']:>12.1f} "
+                f"{r['growth_mib']:>10.1f} {r['seconds'] / BUDGET_SECONDS:>13.2f}"
+                + ("" if r["peak_reset"] else "  (peak since process start)")
+            )
 
 
 if __name__ == "__main__":

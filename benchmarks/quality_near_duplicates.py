@@ -23,42 +23,61 @@ import resource
 import statistics
 import sys
 import time
-from array import array
 from multiprocessing import Pool
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from zhenggai.quality.minhash import LshIndex, signature  # noqa: E402
+from zhenggai.quality.minhash import IndexPart, LshIndex, index_part, signature  # noqa: E402
 
 BUILD_BUDGET_S = 300.0
 QUERY_BUDGET_MS = 50.0
 MATCH = 0.5  # the resemblance estimate a returned match must reach
 
-TITLES = """专题研究部署 完善内控制度 开展专项检查 强化警示教育 规范执法行为 加强资金管理 推进信息公开
-健全考核机制 落实主体责任 开展廉政谈话 深化作风建设 加强队伍建设 优化服务流程 严肃追责问责
-开展回头看 建立长效机制 加强财务管理 规范选人用人 推进制度建设 强化日常监督 开展业务培训
-完善议事规则 清理历史欠账 加强资产管理 规范采购行为 畅通投诉渠道 推行清单管理 开展对标找差
-强化督查通报 落实整改销号""".split()
-BODIES = """局党组 机关党委 办公室 政策法规处 财务科 人事科 纪检组 审批一处 审批二处 执法大队 信息中心
-政务服务中心 公共资源交易中心 热线服务中心 各乡镇 下属事业单位 各党支部 综合科 监督科 法规科""".split()
-ACTIONS = """召开 组织 开展 修订 制定 印发 建立 排查 核查 督办 约谈 培训 检查 清理 公示 评查 盘点 通报
-梳理 完善""".split()
-OBJECTS = """专题会议 警示教育大会 廉政风险点排查 固定资产盘点 财务收支自查 执法案卷评查 窗口服务评议
-干部轮岗交流 政府采购检查 专项资金清理 合同管理检查 档案资料整理 信访件办理 考勤制度修订
-绩效考核办法 议事规则修订 公务用车检查 办公用房清理 保证金清退 误入款清理 工资发放核查
-培训经费检查 三重一大事项梳理 内控制度汇编 权力清单调整 服务事项梳理 办事指南修订 投诉件回访
-舆情处置演练 数据质量核查 系统安全检查 应急预案修订 安全生产检查 消防设施检查 食堂卫生检查
-车辆使用登记 印章管理检查 会议纪要归档 项目资金审计 债权债务清理 往来款项清理 预算执行分析""".split()
+TITLES = """专题研究部署 完善内控制度 开展专项检查 强化警示教育 规范执法行为 加强资金管理
+推进信息公开 健全考核机制 落实主体责任 开展廉政谈话 深化作风建设 加强队伍建设 优化服务流程
+严肃追责问责 开展回头看 建立长效机制 加强财务管理 规范选人用人 推进制度建设 强化日常监督
+开展业务培训 完善议事规则 清理历史欠账 加强资产管理 规范采购行为 畅通投诉渠道 推行清单管理
+开展对标找差 强化督查通报 落实整改销号""".split()
+BODIES = """局党组 机关党委 办公室 政策法规处 财务科 人事科 纪检组 审批一处 审批二处 执法大队
+信息中心 政务服务中心 公共资源交易中心 热线服务中心 各乡镇 下属事业单位 各党支部 综合科 监督科
+法规科""".split()
+ACTIONS = """召开 组织 开展 修订 制定 印发 建立 排查 核查 督办 约谈 培训 检查 清理 公示 评查
+盘点 通报 梳理 完善""".split()
+OBJECTS = """专题会议 警示教育大会 廉政风险点排查 固定资产盘点 财务收支自查 执法案卷评查
+窗口服务评议 干部轮岗交流 政府采购检查 专项资金清理 合同管理检查 档案资料整理 信访件办理
+考勤制度修订 绩效考核办法 议事规则修订 公务用车检查 办公用房清理 保证金清退 误入款清理
+工资发放核查 培训经费检查 三重一大事项梳理 内控制度汇编 权力清单调整 服务事项梳理 办事指南修订
+投诉件回访 舆情处置演练 数据质量核查 系统安全检查 应急预案修订 安全生产检查 消防设施检查
+食堂卫生检查 车辆使用登记 印章管理检查 会议纪要归档 项目资金审计 债权债务清理 往来款项清理
+预算执行分析""".split()
 PLACES = "全局 全市 全县 全系统 下属单位 各科室 各中心 各乡镇 机关 窗口".split()
 RESULTS = [
-    "发现问题{n}个", "整改到位{n}项", "涉及{n}人次", "形成台账{n}份", "追回资金{n}万元",
-    "约谈{n}人", "修订制度{n}项", "下发整改通知{n}份", "清理资金{n}万元", "办结{n}件",
-    "检查单位{n}家", "培训{n}人次", "公示{n}天", "归档{n}卷", "回访群众{n}人",
+    "发现问题{n}个",
+    "整改到位{n}项",
+    "涉及{n}人次",
+    "形成台账{n}份",
+    "追回资金{n}万元",
+    "约谈{n}人",
+    "修订制度{n}项",
+    "下发整改通知{n}份",
+    "清理资金{n}万元",
+    "办结{n}件",
+    "检查单位{n}家",
+    "培训{n}人次",
+    "公示{n}天",
+    "归档{n}卷",
+    "回访群众{n}人",
 ]
 TAILS = [
-    "", "并形成专题报告。", "有关情况已在局网站公开。", "结果纳入年度考核。", "并报局党组审定。",
-    "做到逐项对账销号。", "建立了长效管理机制。", "相关人员已作出书面检查。",
+    "",
+    "并形成专题报告。",
+    "有关情况已在局网站公开。",
+    "结果纳入年度考核。",
+    "并报局党组审定。",
+    "做到逐项对账销号。",
+    "建立了长效管理机制。",
+    "相关人员已作出书面检查。",
 ]
 
 
@@ -96,12 +115,9 @@ def text_at(i: int) -> str:
     return make_text(i)
 
 
-def _signatures(bounds: tuple[int, int]) -> tuple[int, bytes]:
+def _part(bounds: tuple[int, int]) -> IndexPart:
     start, stop = bounds
-    out = array("Q")
-    for i in range(start, stop):
-        out.extend(signature(text_at(i)))
-    return start, out.tobytes()
+    return index_part(start, [(i, text_at(i)) for i in range(start, stop)])
 
 
 def rss_mb(field: str = "VmRSS") -> float:
@@ -119,21 +135,13 @@ def cpu_seconds() -> float:
 
 
 def build(count: int, workers: int) -> tuple[LshIndex, float]:
+    """Signatures and band entries in ``workers`` processes; merging and sorting here."""
     chunk = 20_000
     ranges = [(s, min(s + chunk, count)) for s in range(0, count, chunk)]
     started = time.perf_counter()
     index = LshIndex()
-    width = index.bins
-
-    def items() -> object:
-        with Pool(workers) as pool:
-            for start, data in pool.imap(_signatures, ranges):
-                sigs = array("Q")
-                sigs.frombytes(data)
-                for k in range(len(sigs) // width):
-                    yield start + k, sigs[k * width : (k + 1) * width]
-
-    index.build(items())  # type: ignore[arg-type]
+    with Pool(workers) as pool:
+        index.add_parts(pool.imap(_part, ranges))
     return index, time.perf_counter() - started
 
 

@@ -55,20 +55,31 @@ def test_measures_in_a_table_are_measures() -> None:
     lines: list[str | list[list[str]]] = list(fixture_lines("three_level.txt"))
     start = lines.index("整改情况：")
     del lines[start : start + 4]  # 整改情况： and its three 一是/二是/三是 lines
-    lines.insert(start, [
-        ["序号", "整改措施", "责任科室", "完成时限"],
-        ["1", "制定支部组织生活年度计划。", "机关党委", "2023年12月"],
-        ["2", "开展支部书记轮训1次。", "机关党委", "2023年11月"],
-    ])
+    lines.insert(
+        start,
+        [
+            ["序号", "整改措施", "责任科室", "完成时限"],
+            ["1", "制定支部组织生活年度计划。", "机关党委", "2023年12月"],
+            ["2", "开展支部书记轮训1次。", "机关党委", "2023年11月"],
+        ],
+    )
     report = read_report(build(lines))
     problem = report.problem("6")
-    assert [m.text for m in problem.measures] == ["制定支部组织生活年度计划。", "开展支部书记轮训1次。"]
+    assert [m.text for m in problem.measures] == [
+        "制定支部组织生活年度计划。",
+        "开展支部书记轮训1次。",
+    ]
     assert all(m.ordinal is None for m in problem.measures)
 
 
 def test_a_table_of_problems_reads_as_numbered_problems() -> None:
     head = fixture_lines("numbered_problems.txt")[:7]  # title … 二、巡察反馈问题整改落实情况
-    tail = ["三、下一步工作打算", "继续抓好整改。", "中共临川市住房和城乡建设局党组", "2021年9月30日"]
+    tail = [
+        "三、下一步工作打算",
+        "继续抓好整改。",
+        "中共临川市住房和城乡建设局党组",
+        "2021年9月30日",
+    ]
     table = [
         ["序号", "问题", "整改措施", "完成情况"],
         ["1", "老旧小区改造推进滞后。", "成立工作专班。", "已完成"],

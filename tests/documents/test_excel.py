@@ -51,9 +51,20 @@ def state(world: World) -> list[tuple]:
         Measure.objects.filter(inspection=world.a.inspection)
         .order_by("problem__position", "position")
         .values_list(
-            "problem__number", "problem__text", "problem__category__title", "position", "text",
-            "goal", "owner_name", "note", "responsible_leader__username",
-            "lead_department__name", "deadline", "kind", "status", "version",
+            "problem__number",
+            "problem__text",
+            "problem__category__title",
+            "position",
+            "text",
+            "goal",
+            "owner_name",
+            "note",
+            "responsible_leader__username",
+            "lead_department__name",
+            "deadline",
+            "kind",
+            "status",
+            "version",
         )
     )
 
@@ -68,7 +79,7 @@ def errors_of(world: World, data: bytes) -> list[tuple[int | None, str | None]]:
     return [(e.row, e.column) for e in caught.value.errors]
 
 
-# --- export --------------------------------------------------------------------------------------
+# --- export -----------------------------------------------------------------------------------
 
 
 def test_export_columns_dates_and_flags(world: World) -> None:
@@ -88,10 +99,11 @@ def test_export_columns_dates_and_flags(world: World) -> None:
 
 def test_export_neutralises_formulas(world: World) -> None:
     measure = world.a.measures[0]
-    Measure.objects.filter(pk=measure.pk).update(text="=HYPERLINK(\"http://x\")", note="@SUM(1)",
-                                                 goal="+1", owner_name="-张三")
+    Measure.objects.filter(pk=measure.pk).update(
+        text='=HYPERLINK("http://x")', note="@SUM(1)", goal="+1", owner_name="-张三"
+    )
     row = dict(zip(HEADERS, rows_of(export(world))[1], strict=True))
-    assert row["整改措施"] == "'=HYPERLINK(\"http://x\")"
+    assert row["整改措施"] == '\'=HYPERLINK("http://x")'
     assert (row["备注"], row["整改目标"], row["责任人"]) == ("'@SUM(1)", "'+1", "'-张三")
     sheet = load_workbook(io.BytesIO(export(world))).active
     assert sheet["E2"].data_type == "s"  # text, not a formula
@@ -111,15 +123,23 @@ def test_export_is_scoped(world: World) -> None:
         export(world, world.sysadmin)
 
 
-# --- import: round trip and updates --------------------------------------------------------------
+# --- import: round trip and updates -----------------------------------------------------------
 
 
 def test_export_then_import_changes_nothing(world: World) -> None:
     to_closed(world, world.a.measures[1])
-    ProgressUpdate.objects.create(measure=world.a.measures[2], author=world.dept, text="已完成一半",
-                                  created_at=dt.datetime(2026, 11, 1, tzinfo=dt.UTC))
-    Institution.objects.create(inspection=world.a.inspection, problem=world.a.problems[0],
-                               title="《学习制度》", recorded_by=world.coordinator)
+    ProgressUpdate.objects.create(
+        measure=world.a.measures[2],
+        author=world.dept,
+        text="已完成一半",
+        created_at=dt.datetime(2026, 11, 1, tzinfo=dt.UTC),
+    )
+    Institution.objects.create(
+        inspection=world.a.inspection,
+        problem=world.a.problems[0],
+        title="《学习制度》",
+        recorded_by=world.coordinator,
+    )
     before, progress = state(world), ProgressUpdate.objects.count()
     data = export(world)
     result = load(world, data)
@@ -143,8 +163,11 @@ def test_changed_row_updates_its_measure(world: World) -> None:
     result = load(world, xlsx(rows))
     assert (result.created, result.updated, result.unchanged) == (0, 2, 2)
     assert result.changes[0] == {
-        "row": 3, "key": "1-2", "action": "update",
-        "fields": ["department", "goal", "leader", "measure"], "measure": rows[2][4],
+        "row": 3,
+        "key": "1-2",
+        "action": "update",
+        "fields": ["department", "goal", "leader", "measure"],
+        "measure": rows[2][4],
     }
     measure = Measure.objects.get(pk=world.a.measures[1].pk)
     assert (measure.text, measure.goal, measure.version) == (rows[2][4], "学习制度化", 2)
@@ -156,10 +179,46 @@ def test_changed_row_updates_its_measure(world: World) -> None:
 
 def test_new_rows_create_problems_and_measures(world: World) -> None:
     rows = rows_of(export(world))
-    rows.append(["2-3", "党的建设方面", world.a.problems[1].text, "", "开展专项检查", "leader",
-                 "综合处", "王五", "2027年3月底", "已部署", "", "", "", "否", None, ""])
-    rows.append(["3", "作风建设方面", "会议多、文件多。", "", "精简会议文件", "", "", "", "长期坚持",
-                 "", "", "", "《会议管理办法》", "", None, ""])
+    rows.append(
+        [
+            "2-3",
+            "党的建设方面",
+            world.a.problems[1].text,
+            "",
+            "开展专项检查",
+            "leader",
+            "综合处",
+            "王五",
+            "2027年3月底",
+            "已部署",
+            "",
+            "",
+            "",
+            "否",
+            None,
+            "",
+        ]
+    )
+    rows.append(
+        [
+            "3",
+            "作风建设方面",
+            "会议多、文件多。",
+            "",
+            "精简会议文件",
+            "",
+            "",
+            "",
+            "长期坚持",
+            "",
+            "",
+            "",
+            "《会议管理办法》",
+            "",
+            None,
+            "",
+        ]
+    )
     result = load(world, xlsx(rows))
     assert (result.created, result.problems_created, result.categories_created) == (2, 1, 1)
     assert (result.progress_added, result.institutions_added) == (1, 1)
@@ -195,14 +254,16 @@ def test_status_cells_are_compared_never_written(world: World) -> None:
 def test_dry_run_writes_nothing(world: World) -> None:
     rows = rows_of(export(world))
     rows[1][4] = "新的措施文字"
-    rows.append(["9-1", "新类别", "新问题", "", "新措施", "", "", "", "", "", "", "", "", "", None, ""])
+    rows.append(
+        ["9-1", "新类别", "新问题", "", "新措施", "", "", "", "", "", "", "", "", "", None, ""]
+    )
     before, entries = state(world), AuditEntry.objects.count()
     result = load(world, xlsx(rows), dry_run=True)
     assert (result.created, result.updated, result.problems_created) == (1, 1, 1)
     assert state(world) == before and AuditEntry.objects.count() == entries
 
 
-# --- import: other sheets ---------------------------------------------------------------------------
+# --- import: other sheets ---------------------------------------------------------------------
 
 
 HEADER = ["序号", "问题类别", "问题内容", "整改措施", "责任领导", "责任单位", "整改时限", "备注"]
@@ -212,14 +273,33 @@ HEADER = ["序号", "问题类别", "问题内容", "整改措施", "责任领�
 def test_csv_with_synonyms_and_merged_problem_cells(world: World, encoding: str) -> None:
     rows = [
         HEADER,
-        ["3", "纪律建设", "廉政教育形式单一。", "开展警示教育", "leader", "综合处", "2027/1/15", ""],
+        [
+            "3",
+            "纪律建设",
+            "廉政教育形式单一。",
+            "开展警示教育",
+            "leader",
+            "综合处",
+            "2027/1/15",
+            "",
+        ],
         ["", "", "", "组织廉政党课", "leader", "综合处(牵头)、信息中心", "2027.02.28", "季度"],
-        ["4", "纪律建设", "=风险点排查不全", "全面排查廉政风险点", "", "配合:信息中心", "立行立改", ""],
+        [
+            "4",
+            "纪律建设",
+            "=风险点排查不全",
+            "全面排查廉政风险点",
+            "",
+            "配合:信息中心",
+            "立行立改",
+            "",
+        ],
     ]
     result = load(world, csv_bytes(rows, encoding))
     assert (result.created, result.problems_created) == (3, 2)
-    second = Measure.objects.get(problem__inspection=world.a.inspection, problem__number="3",
-                                 position=2)
+    second = Measure.objects.get(
+        problem__inspection=world.a.inspection, problem__number="3", position=2
+    )
     assert second.problem.text == "廉政教育形式单一。" and second.deadline == dt.date(2027, 2, 28)
     assert [d.name for d in second.supporting_departments.all()] == ["信息中心"]
     third = Measure.objects.get(problem__inspection=world.a.inspection, problem__number="4")
@@ -229,8 +309,12 @@ def test_csv_with_synonyms_and_merged_problem_cells(world: World, encoding: str)
 
 
 def test_title_row_above_the_header_and_unknown_columns(world: World) -> None:
-    rows = [["甲局巡察整改台账"], [], [*HEADER, "联系电话"],
-            ["5", "", "问题五。", "措施五", "", "", "", "", "123"]]
+    rows = [
+        ["甲局巡察整改台账"],
+        [],
+        [*HEADER, "联系电话"],
+        ["5", "", "问题五。", "措施五", "", "", "", "", "123"],
+    ]
     result = load(world, xlsx(rows))
     assert result.created == 1 and result.columns[:3] == ["序号", "问题类别", "问题表现"]
     assert "联系电话" in str(result.warnings[0])
@@ -253,7 +337,11 @@ def test_errors_name_row_and_column_and_nothing_is_written(world: World) -> None
         load(world, csv_bytes(rows, "utf-8"))
     errors = caught.value.errors
     assert [(e.row, e.column) for e in errors] == [
-        (3, "measure"), (4, "leader"), (5, "department"), (6, "deadline"), (7, "leader"),
+        (3, "measure"),
+        (4, "leader"),
+        (5, "department"),
+        (6, "deadline"),
+        (7, "leader"),
         (8, "number"),
     ]
     assert str(errors[1]) == (
@@ -283,8 +371,11 @@ def test_unreadable_sheets(world: World, data: bytes, fragment: str) -> None:
 
 
 def test_same_problem_must_read_the_same(world: World) -> None:
-    rows = [HEADER, ["6", "类别", "问题六。", "措施一", "", "", "", ""],
-            ["6", "类别", "问题六(改)。", "措施二", "", "", "", ""]]
+    rows = [
+        HEADER,
+        ["6", "类别", "问题六。", "措施一", "", "", "", ""],
+        ["6", "类别", "问题六(改)。", "措施二", "", "", "", ""],
+    ]
     assert errors_of(world, csv_bytes(rows, "utf-8")) == [(3, "problem")]
 
 

@@ -73,55 +73,89 @@ def build(world: World, inspection: Inspection, specs: list[ProblemSpec]) -> Non
     used: set[str] = set()
     for spec in specs:
         if spec.category not in categories:
-            categories[spec.category] = plan.add_category(inspection=inspection, title=spec.category)
+            categories[spec.category] = plan.add_category(
+                inspection=inspection, title=spec.category
+            )
         problem = plan.add_problem(category=categories[spec.category], text=spec.text)
         for item in spec.measures:
             supporting = [departments[n] for n in item.supporting if n != item.lead]
             measure = plan.add_measure(
-                problem=problem, text=item.text, kind=item.kind,
+                problem=problem,
+                text=item.text,
+                kind=item.kind,
                 responsible_leader=world.users[item.leader] if item.leader else None,
                 lead_department=departments[item.lead] if item.lead else None,
-                supporting_departments=supporting, deadline=item.deadline,
+                supporting_departments=supporting,
+                deadline=item.deadline,
             )
             Measure.objects.filter(pk=measure.pk).update(
                 goal=item.goal, owner_name=item.owner, note=item.note
             )
             if item.progress:
-                ProgressUpdate.objects.create(measure=measure, author=world.dept,
-                                              text=item.progress, created_at=dt.datetime.now(dt.UTC))
+                ProgressUpdate.objects.create(
+                    measure=measure,
+                    author=world.dept,
+                    text=item.progress,
+                    created_at=dt.datetime.now(dt.UTC),
+                )
         for title in spec.institutions:
             if title not in used:
                 used.add(title)
-                Institution.objects.create(inspection=inspection, problem=problem, title=title,
-                                           recorded_by=world.coordinator)
+                Institution.objects.create(
+                    inspection=inspection,
+                    problem=problem,
+                    title=title,
+                    recorded_by=world.coordinator,
+                )
 
 
 def ledger(inspection: Inspection) -> list[tuple]:
     rows = []
-    for m in Measure.objects.filter(inspection=inspection).order_by("problem__position", "position"):
+    for m in Measure.objects.filter(inspection=inspection).order_by(
+        "problem__position", "position"
+    ):
         latest = m.progress_updates.order_by("-created_at", "-id").first()
-        rows.append((
-            m.problem.number, m.problem.text, m.problem.category.title, m.position, m.text,
-            m.goal, m.owner_name, m.note, m.responsible_leader_id, m.lead_department_id,
-            sorted(d.pk for d in m.supporting_departments.all()), m.deadline,
-            m.kind if (m.deadline or m.kind != MeasureKind.DEADLINE) else MeasureKind.DEADLINE,
-            latest.text if latest else "",
-            sorted(m.problem.institutions.values_list("title", flat=True)),
-        ))
+        rows.append(
+            (
+                m.problem.number,
+                m.problem.text,
+                m.problem.category.title,
+                m.position,
+                m.text,
+                m.goal,
+                m.owner_name,
+                m.note,
+                m.responsible_leader_id,
+                m.lead_department_id,
+                sorted(d.pk for d in m.supporting_departments.all()),
+                m.deadline,
+                m.kind if (m.deadline or m.kind != MeasureKind.DEADLINE) else MeasureKind.DEADLINE,
+                latest.text if latest else "",
+                sorted(m.problem.institutions.values_list("title", flat=True)),
+            )
+        )
     return rows
 
 
 def fresh_inspection(world: World, name: str) -> Inspection:
     rnd = plan.create_round(jurisdiction=world.jurisdiction, name=name, year=2026)
     return plan.create_inspection(
-        round=rnd, unit=world.a.org, unit_name="中共甲局党组", team="市委第二巡察组",
-        period_start=dt.date(2026, 1, 5), period_end=dt.date(2026, 3, 1),
+        round=rnd,
+        unit=world.a.org,
+        unit_name="中共甲局党组",
+        team="市委第二巡察组",
+        period_start=dt.date(2026, 1, 5),
+        period_end=dt.date(2026, 3, 1),
         feedback_date=dt.date(2026, 4, 1),
     )
 
 
-@settings(max_examples=25, deadline=None, database=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=25,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(st.lists(problems, min_size=1, max_size=4))
 def test_ledger_to_xlsx_and_back(world: World, specs: list[ProblemSpec]) -> None:
     with transaction.atomic():

@@ -54,10 +54,18 @@ def empty(world: World):
 
 def test_report_into_empty_inspection_keeps_printed_structure(world: World, empty) -> None:
     summary = import_report_into(empty, data_of("feedback_status.txt"), actor=world.coordinator)
-    assert summary.as_dict() == {"inspection": empty.pk, "categories": 2, "problems": 4, "measures": 10}
+    assert summary.as_dict() == {
+        "inspection": empty.pk,
+        "categories": 2,
+        "problems": 4,
+        "measures": 10,
+    }
     # numbers restart per category, so they are stored qualified by the category
     assert list(empty.problems.order_by("position").values_list("number", flat=True)) == [
-        "一.1", "一.2", "二.1", "二.2",
+        "一.1",
+        "一.2",
+        "二.1",
+        "二.2",
     ]
     assert set(empty.measures.values_list("status", flat=True)) == {MeasureStatus.DRAFT}
     problem = empty.problems.get(number="二.1")
@@ -69,12 +77,18 @@ def test_report_into_empty_inspection_keeps_printed_structure(world: World, empt
 def test_claimed_status_options(world: World, empty) -> None:
     empty.report_date = empty.feedback_date
     empty.save(update_fields=["report_date"])
-    import_report_into(empty, data_of("numbered_problems.txt"), actor=world.coordinator,
-                       options=ImportOptions(claimed_status=True))
+    import_report_into(
+        empty,
+        data_of("numbered_problems.txt"),
+        actor=world.coordinator,
+        options=ImportOptions(claimed_status=True),
+    )
     statuses = {p.number: p.status for p in empty.problems.all()}
     assert statuses == {
-        "1": ProblemStatus.DONE, "2": ProblemStatus.PARTIAL,
-        "3": ProblemStatus.DONE, "4": ProblemStatus.IN_PROGRESS,
+        "1": ProblemStatus.DONE,
+        "2": ProblemStatus.PARTIAL,
+        "3": ProblemStatus.DONE,
+        "4": ProblemStatus.IN_PROGRESS,
     }
     assert set(empty.measures.filter(problem__number="2").values_list("kind", flat=True)) == {
         MeasureKind.ONGOING
@@ -95,8 +109,9 @@ def test_all_or_nothing_when_a_service_refuses(world: World, empty) -> None:
     # after a category and a problem were already written
     options = ImportOptions(leader=world.outsider_leader)
     with pytest.raises(DomainError, match="不是该单位的分管领导"):
-        import_report_into(empty, data_of("three_level.txt"), actor=world.coordinator,
-                           options=options)
+        import_report_into(
+            empty, data_of("three_level.txt"), actor=world.coordinator, options=options
+        )
     assert empty.problems.count() == 0 and empty.categories.count() == 0
 
 
@@ -118,9 +133,12 @@ def test_new_inspection_from_a_new_layout(world: World) -> None:
     from zhenggai.accounts.models import OrganisationKind
     from zhenggai.accounts.services import create_organisation
 
-    unit = create_organisation(name="江城县市场监督管理局", kind=OrganisationKind.UNIT,
-                               parent=world.jurisdiction)
-    inspection = import_ledger(data_of("three_level.txt"), round=world.a.inspection.round, unit=unit)
+    unit = create_organisation(
+        name="江城县市场监督管理局", kind=OrganisationKind.UNIT, parent=world.jurisdiction
+    )
+    inspection = import_ledger(
+        data_of("three_level.txt"), round=world.a.inspection.round, unit=unit
+    )
     assert inspection.team == "县委第二巡察组" and inspection.problems.count() == 6
     assert inspection.measures.filter(status=MeasureStatus.CLOSED).count() == 3  # (1) 3 of 3
 
@@ -148,7 +166,9 @@ def test_command_json(db) -> None:
 
 
 def test_command_into_inspection(world: World, empty) -> None:
-    out = run(str(FIXTURES / "flat_list.txt"), "--inspection", str(empty.pk), "--user", "coordinator")
+    out = run(
+        str(FIXTURES / "flat_list.txt"), "--inspection", str(empty.pk), "--user", "coordinator"
+    )
     assert "问题 3 · 措施 3" in out
     assert empty.problems.count() == 3
     with pytest.raises(CommandError, match="不能重复导入"):

@@ -16,8 +16,30 @@ from hypothesis import strategies as st
 from zhenggai.documents.readers import read_report
 
 WORDS = [
-    "学习", "制度", "落实", "推进", "建立", "健全", "机制", "监督", "检查", "工作", "责任", "干部",
-    "群众", "服务", "质量", "管理", "规范", "台账", "培训", "宣传", "清单", "考核", "审批", "资金",
+    "学习",
+    "制度",
+    "落实",
+    "推进",
+    "建立",
+    "健全",
+    "机制",
+    "监督",
+    "检查",
+    "工作",
+    "责任",
+    "干部",
+    "群众",
+    "服务",
+    "质量",
+    "管理",
+    "规范",
+    "台账",
+    "培训",
+    "宣传",
+    "清单",
+    "考核",
+    "审批",
+    "资金",
 ]
 CN = "一二三四五六七八九十"
 STATUS_WORDS = {"done": "完成", "partial": "阶段性完成", "in_progress": "正在整改"}
@@ -103,8 +125,10 @@ def three_level(tree: list[Category], s: Style) -> list[str]:
         lines += [f"{s.left}{cn(i)}{s.right}在“{c.area}”方面", f"{i}.关于“{c.title}”问题的整改"]
         for p in c.problems:
             number += 1
-            lines += [f"{s.left}{number}{s.right}关于“{p.text}”的问题。",
-                      f"整改情况{s.colon}{ordinals(p.measures)}"]
+            lines += [
+                f"{s.left}{number}{s.right}关于“{p.text}”的问题。",
+                f"整改情况{s.colon}{ordinals(p.measures)}",
+            ]
     return lines + TAIL
 
 
@@ -113,8 +137,11 @@ def feedback_status(tree: list[Category], s: Style) -> list[str]:
     for i, c in enumerate(tree, 1):
         lines.append(f"{s.left}{cn(i)}{s.right}反馈问题{s.colon}{c.title}")
         for k, p in enumerate(c.problems, 1):
-            lines += [f"{k}.{p.text}。", f"整改状态{s.colon}{STATUS_WORDS[p.status]}",
-                      f"整改情况{s.colon}{ordinals(p.measures)}"]
+            lines += [
+                f"{k}.{p.text}。",
+                f"整改状态{s.colon}{STATUS_WORDS[p.status]}",
+                f"整改情况{s.colon}{ordinals(p.measures)}",
+            ]
     return lines + TAIL
 
 
@@ -139,13 +166,17 @@ def audit(tree: list[Category], s: Style) -> list[str]:
     number = 0
     for i, c in enumerate(tree, 1):
         done = sum(p.status == "done" for p in c.problems)
-        lines += [f"{cn(i)}、{c.title}方面问题的整改情况",
-                  f"共发现问题{len(c.problems)}个{s.comma}已整改{done}个。"]
+        lines += [
+            f"{cn(i)}、{c.title}方面问题的整改情况",
+            f"共发现问题{len(c.problems)}个{s.comma}已整改{done}个。",
+        ]
         for p in c.problems:
             number += 1
-            lines += [f"{s.left}{cn(number)}{s.right}{p.text}。",
-                      f"整改情况{s.colon}{ordinals(p.measures)}",
-                      f"整改状态{s.colon}{STATUS_WORDS[p.status]}"]
+            lines += [
+                f"{s.left}{cn(number)}{s.right}{p.text}。",
+                f"整改情况{s.colon}{ordinals(p.measures)}",
+                f"整改状态{s.colon}{STATUS_WORDS[p.status]}",
+            ]
     return lines + [f"{cn(len(tree) + 1)}、下一步工作措施", "举一反三。", "某局", "2023年8月25日"]
 
 
@@ -156,9 +187,11 @@ def bulletin(tree: list[Category], s: Style) -> list[str]:
         for p in c.problems:
             number += 1
             n = len(p.measures)
-            lines += [f"{s.left}{number}{s.right}{p.text}。",
-                      f"整改落实情况{s.colon}共制定{n}项整改措施{s.comma}已落实整改{n}项。",
-                      ordinals(p.measures)]
+            lines += [
+                f"{s.left}{number}{s.right}{p.text}。",
+                f"整改落实情况{s.colon}共制定{n}项整改措施{s.comma}已落实整改{n}项。",
+                ordinals(p.measures),
+            ]
     return lines + TAIL
 
 
@@ -166,7 +199,8 @@ def check(text: str, layout: str, tree: list[Category], *, quoted: bool, statuse
     report = read_report(text)
     assert report.layout == layout
     assert [c.title for c in report.categories] == [
-        c.title + ("方面问题" if layout == "audit" else "方面" if layout == "numbered-problems" else "")
+        c.title
+        + ("方面问题" if layout == "audit" else "方面" if layout == "numbered-problems" else "")
         for c in tree
     ]
     expected = [p for c in tree for p in c.problems]
@@ -201,15 +235,25 @@ def test_three_level(tree: list[Category], style: Style) -> None:
 @RUNS
 @given(trees, styles)
 def test_feedback_status(tree: list[Category], style: Style) -> None:
-    check("\n".join(feedback_status(tree, style)), "feedback-status", tree,
-          quoted=False, statuses=True)
+    check(
+        "\n".join(feedback_status(tree, style)),
+        "feedback-status",
+        tree,
+        quoted=False,
+        statuses=True,
+    )
 
 
 @RUNS
 @given(trees, styles)
 def test_numbered_problems(tree: list[Category], style: Style) -> None:
-    check("\n\n".join(numbered_problems(tree, style)), "numbered-problems", tree,
-          quoted=False, statuses=True)
+    check(
+        "\n\n".join(numbered_problems(tree, style)),
+        "numbered-problems",
+        tree,
+        quoted=False,
+        statuses=True,
+    )
 
 
 @RUNS

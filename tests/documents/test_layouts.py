@@ -104,7 +104,10 @@ def test_feedback_status_with_mixed_punctuation() -> None:
     ]
     assert [p.number for p in report.problems] == ["1", "2", "1", "2"]  # restart per category
     assert [p.status.kind for p in report.problems if p.status] == [
-        "done", "done", "partial", "done",
+        "done",
+        "done",
+        "partial",
+        "done",
     ]
     assert report.problems[2].status == ParsedStatus("partial", "整改状态:阶段性完成", (26, 26))
     assert report.problems[0].status == ParsedStatus("done", "整改状态：完成", (16, 16))
@@ -119,21 +122,30 @@ def test_feedback_status_with_mixed_punctuation() -> None:
 
 def test_numbered_problems_and_inconsistent_summary() -> None:
     report = read("numbered_problems.txt")
-    assert [c.title for c in report.categories] == ["党的领导方面", "党的建设方面", "全面从严治党方面"]
+    assert [c.title for c in report.categories] == [
+        "党的领导方面",
+        "党的建设方面",
+        "全面从严治党方面",
+    ]
     assert [p.number for p in report.problems] == ["1", "2", "3", "4"]
     assert measure_counts(report) == [3, 2, 2, 2]
     assert [m.ordinal for m in report.problems[0].measures] == ["1.", "2.", "3."]
     assert [m.ordinal for m in report.problems[1].measures] == ["1.", "2."]
     assert [m.ordinal for m in report.problems[2].measures] == ["(1)", "(2)"]
     assert [p.status.kind for p in report.problems if p.status] == [
-        "done", "partial", "done", "in_progress",
+        "done",
+        "partial",
+        "done",
+        "in_progress",
     ]
     assert report.problems[0].status is not None
     assert report.problems[0].status.text.startswith("完成情况:已完成整改")
     assert report.problems[0].lines == (15, 20)
     found = {w.code: w for w in report.warnings}
     assert set(found) == {
-        "summary_status_mismatch", "summary_sum_mismatch", "summary_accountability_mismatch",
+        "summary_status_mismatch",
+        "summary_sum_mismatch",
+        "summary_accountability_mismatch",
     }
     assert found["summary_status_mismatch"].line == 9
     assert "已完成3个,逐个问题统计为2个" in found["summary_status_mismatch"].message
@@ -145,7 +157,9 @@ def test_flat_list() -> None:
     report = read("flat_list.txt")
     assert len(report.categories) == 1 and report.categories[0].title == "整改落实情况"
     assert [p.text for p in report.problems] == [
-        "落实教育优先发展战略有差距", "校外培训机构监管不到位", "师德师风建设抓得不实",
+        "落实教育优先发展战略有差距",
+        "校外培训机构监管不到位",
+        "师德师风建设抓得不实",
     ]
     assert measure_counts(report) == [1, 1, 1]  # one unnumbered paragraph each
     assert report.problems[1].measures[0].text.startswith("开展校外培训机构专项治理")
@@ -158,23 +172,32 @@ def test_audit_report() -> None:
     report = read("audit.txt")
     assert report.issuer == report.unit == "江城市文化广电和旅游局"
     assert report.team == "市审计局审计组"
-    assert report.title == "江城市文化广电和旅游局关于2022年度预算执行情况审计发现问题整改情况的报告"
+    assert (
+        report.title == "江城市文化广电和旅游局关于2022年度预算执行情况审计发现问题整改情况的报告"
+    )
     assert report.feedback_date == dt.date(2023, 5, 30)
     assert [(c.number, c.title) for c in report.categories] == [
-        ("二", "预算管理方面问题"), ("三", "财务管理方面问题"), ("四", "政府采购方面问题"),
+        ("二", "预算管理方面问题"),
+        ("三", "财务管理方面问题"),
+        ("四", "政府采购方面问题"),
     ]
     assert report.categories[0].stated == ParsedTally(
         2, 2, None, 0, "共发现预算管理方面问题2个,已整改2个,正在整改0个。", (13, 13)
     )
     assert [p.number for p in report.problems] == ["一", "二", "三", "四", "五"]
     assert [p.status.kind for p in report.problems if p.status] == [
-        "done", "done", "done", "in_progress", "done",
+        "done",
+        "done",
+        "done",
+        "in_progress",
+        "done",
     ]
     assert report.figure("funds_yuan") == 183600.0
     assert report.figure("accountability_total") == 2
     assert report.organisation_text.startswith("审计报告反馈问题共5个")
     assert [(w.code, w.line) for w in report.warnings] == [
-        ("category_count_mismatch", 37), ("category_count_mismatch", 37),
+        ("category_count_mismatch", 37),
+        ("category_count_mismatch", 37),
     ]
 
 
@@ -188,7 +211,9 @@ def test_gbk_and_crlf_bytes_read_like_utf8() -> None:
 
 def test_ascii_and_full_width_punctuation_read_the_same() -> None:
     text = (FIXTURES / "three_level.txt").read_text("utf-8")
-    ascii_text = text.translate(str.maketrans({"（": "(", "）": ")", "：": ":", "，": ",", "；": ";"}))
+    ascii_text = text.translate(
+        str.maketrans({"（": "(", "）": ")", "：": ":", "，": ",", "；": ";"})
+    )
     left, right = read_report(text), read_report(ascii_text)
     assert [p.text for p in left.problems] == [p.text for p in right.problems]
     assert [len(p.measures) for p in left.problems] == [len(p.measures) for p in right.problems]
@@ -196,20 +221,31 @@ def test_ascii_and_full_width_punctuation_read_the_same() -> None:
 
 
 def test_measure_paragraphs_grouped_under_headings() -> None:
-    text = (FIXTURES / "feedback_status.txt").read_text("utf-8").replace(
-        "整改情况：一是制定《基层医疗卫生服务能力提升三年行动方案》,明确年度目标任务。",
-        "整改情况：\n在规划方面：一是制定《基层医疗卫生服务能力提升三年行动方案》,明确年度目标任务。",
+    text = (
+        (FIXTURES / "feedback_status.txt")
+        .read_text("utf-8")
+        .replace(
+            "整改情况：一是制定《基层医疗卫生服务能力提升三年行动方案》,明确年度目标任务。",
+            "整改情况：\n在规划方面：一是制定《基层医疗卫生服务能力提升三年行动方案》,明确年度目标任务。",
+        )
     )
     report = read_report(text)
     assert [m.group for m in report.problems[0].measures] == ["在规划方面"] * 3
 
 
 def test_inline_label_and_status_on_the_problem_line() -> None:
-    text = (FIXTURES / "numbered_problems.txt").read_text("utf-8").replace(
-        "问题3:基层党组织书记抓党建工作述职评议流于形式。\n整改措施:",
-        "问题3:基层党组织书记抓党建工作述职评议流于形式。整改措施:",
-    ).replace("对评议结果排名靠后的2个支部书记进行约谈。\n完成情况:已完成。",
-              "对评议结果排名靠后的2个支部书记进行约谈。完成情况:已完成。")
+    text = (
+        (FIXTURES / "numbered_problems.txt")
+        .read_text("utf-8")
+        .replace(
+            "问题3:基层党组织书记抓党建工作述职评议流于形式。\n整改措施:",
+            "问题3:基层党组织书记抓党建工作述职评议流于形式。整改措施:",
+        )
+        .replace(
+            "对评议结果排名靠后的2个支部书记进行约谈。\n完成情况:已完成。",
+            "对评议结果排名靠后的2个支部书记进行约谈。完成情况:已完成。",
+        )
+    )
     report = read_report(text)
     problem = report.problems[2]
     assert problem.text == "基层党组织书记抓党建工作述职评议流于形式。"

@@ -18,7 +18,12 @@ def figures(text: str) -> dict[str, int | float]:
     [
         (
             "截至目前,反馈的20个问题已完成整改18个,阶段性完成2个,完成率90%。",
-            {"problems_total": 20, "problems_done": 18, "problems_partial": 2, "completion_rate": 90.0},
+            {
+                "problems_total": 20,
+                "problems_done": 18,
+                "problems_partial": 2,
+                "completion_rate": 90.0,
+            },
         ),
         (
             "巡察反馈的3个方面12个问题,已全部完成整改12个。",
@@ -34,8 +39,13 @@ def figures(text: str) -> dict[str, int | float]:
         ),
         (
             "对3人进行提醒谈话,给予2名干部党纪处分,组织处理1人,政务处分1人,党纪政务处分2人。",
-            {"reminder": 3, "party_discipline": 2, "organisational": 1,
-             "government_discipline": 1, "discipline": 2},
+            {
+                "reminder": 3,
+                "party_discipline": 2,
+                "organisational": 1,
+                "government_discipline": 1,
+                "discipline": 2,
+            },
         ),
         (
             "新建制度12项,修订完善制度8项,建立健全各项制度20项。",
@@ -44,8 +54,10 @@ def figures(text: str) -> dict[str, int | float]:
         ("收回资金0.5亿元。", {"funds_yuan": 50_000_000.0}),
         ("已完成整改十二个问题。", {"problems_done": 12}),
         ("局党组召开党组会3次,专题研究整改工作。", {}),
-        ("问题共八个,已整改六个,正在整改两个。",
-         {"problems_total": 8, "problems_done": 6, "problems_in_progress": 2}),
+        (
+            "问题共八个,已整改六个,正在整改两个。",
+            {"problems_total": 8, "problems_done": 6, "problems_in_progress": 2},
+        ),
     ],
 )
 def test_figures(text: str, expected: dict[str, float]) -> None:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
 from zhenggai.quality.minhash import (
     BANDS,
     NUM_BINS,
     LshIndex,
     band_keys,
     estimate,
+    index_part,
     shingle_hashes,
     signature,
 )
@@ -67,3 +70,18 @@ def test_add_is_searchable_before_and_after_compact() -> None:
     index.compact()
     assert {k for k, _ in index.query(signature(BASE))} == {1, 2}
     assert len(band_keys(signature(BASE))) == BANDS
+
+
+def test_parts_computed_apart_give_the_same_index() -> None:
+    texts = _texts(120, 2)
+    whole = LshIndex()
+    whole.build((100 + i, signature(t)) for i, t in enumerate(texts))
+    parts = LshIndex()
+    items = [(100 + i, t) for i, t in enumerate(texts)]
+    parts.add_parts([index_part(0, items[:50]), index_part(50, items[50:])])
+    copy = texts[33][:-2] + "已完成"
+    assert parts.query(signature(copy), 0.5) == whole.query(signature(copy), 0.5)
+    assert parts.query(signature(copy), 0.5)[0][0] == 133
+    assert parts.nbytes() == whole.nbytes() > 0
+    with pytest.raises(ValueError, match="in order"):
+        parts.add_parts([index_part(0, items[:5])])

@@ -21,6 +21,7 @@ from tests.quality.helpers import anchors, ledger, problem, report, run, seed_su
         ("待省平台接口开放后实现自动推送。", "待省平台接口开放后实现自动推送"),
         ("预警平台即将上线。", "预警平台即将上线"),
         ("争取年底前全部完成。", "争取年底前全部完成"),
+        ("其中4座已整改到位,2座水厂的消毒设备仍在采购中。", "2座水厂的消毒设备仍在采购中"),
     ],
 )
 def test_pending_wording_under_a_done_claim(text: str, quoted: str) -> None:
@@ -43,6 +44,7 @@ def test_pending_wording_under_a_done_claim(text: str, quoted: str) -> None:
         "拟定了《教师公开招聘工作规程》。",
         "监控系统目前正在运行良好。",
         "目前系统正在平稳运行。",
+        "该制度仍在坚持执行,每月通报一次。",
         "将食品安全监管纳入年度绩效考核。",
         "将在建项目全部纳入督查范围。",
         "积极争取上级补助资金1.2亿元。",

@@ -115,6 +115,26 @@ def test_fonts_per_level(pages: list, seed_pdf: bytes) -> None:
     assert rows and all(row.split()[-5] == "yes" for row in rows)  # every font embedded
 
 
+def test_no_extra_space_between_chinese_and_digits(pages: list) -> None:
+    line = next(
+        line for line in lines_of(pages[0][2]) if "2019年7月5日" in "".join(c["text"] for c in line)
+    )
+    text = "".join(c["text"] for c in line)
+    start = text.index("2019年7月5日")
+    run = line[start : start + len("2019年7月5日")]
+    gaps = [b["x0"] - a["x1"] for a, b in zip(run, run[1:], strict=False)]
+    assert max(gaps) < 1.5, gaps  # LibreOffice's autospace would add about 3 pt
+
+
+def test_signature_and_date_positions(pages: list) -> None:
+    signature, date = lines_of(body_chars(pages[-1][2]))[-2:]
+    assert "".join(c["text"] for c in signature) == "中共宿迁市行政审批局党组"
+    assert "".join(c["text"] for c in date) == "2020年3月27日"
+    char = 15.75 / MM  # one condensed 3号 character, in mm
+    assert abs(signature[-1]["x1"] / MM - (RIGHT - 2 * char)) <= 1  # two characters in
+    assert abs(date[0]["x0"] / MM - (signature[0]["x0"] / MM + 2 * char)) <= 1
+
+
 def test_page_numbers(pages: list) -> None:
     for number, (_, _, chars) in enumerate(pages, start=1):
         footer = footer_chars(chars)

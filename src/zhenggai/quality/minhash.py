@@ -23,9 +23,9 @@ from __future__ import annotations
 
 import bisect
 import random
-import sys
 from array import array
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from operator import eq
 
 from zhenggai.quality.shingles import SHINGLE, normalise
@@ -114,15 +114,20 @@ def _densify(mins: list[int]) -> None:
         _TABLES[bins] = _borrow_table(bins)
     order, salt = _TABLES[bins]
     source = list(mins)
-    filled = [i for i, v in enumerate(source) if v != _EMPTY]
-    if not filled:
-        mins[:] = [0] * bins
-        return
+    empty = _EMPTY
+    filled: list[int] | None = None
     for i, value in enumerate(source):
-        if value != _EMPTY:
+        if value != empty:
             continue
-        j = next((j for j in order[i] if source[j] != _EMPTY), None)
-        if j is None:  # a nearly empty text: the next filled bin to the right
+        for j in order[i]:
+            if source[j] != empty:
+                break
+        else:  # a nearly empty text: the next filled bin to the right
+            if filled is None:
+                filled = [k for k, v in enumerate(source) if v != empty]
+            if not filled:
+                mins[:] = [0] * bins
+                return
             j = filled[bisect.bisect_left(filled, i) % len(filled)]
         mins[i] = source[j] ^ salt[i]
 
@@ -134,7 +139,9 @@ def band_keys(sig: Sequence[int], bands: int = BANDS, rows: int = ROWS) -> list[
         x = band + 1
         for value in sig[band * rows : (band + 1) * rows]:
             x = ((x * _P1) ^ value) & _MASK64
-        keys.append(_mix(x) & _MASK63)
+        x ^= x >> 32
+        x = (x * _MIX) & _MASK64
+        keys.append((x ^ (x >> 29)) & _MASK63)
     return keys
 
 
@@ -148,84 +155,121 @@ def estimate(a: Sequence[int], b: Sequence[int]) -> float:
     return sum(map(eq, a, b)) / len(a)
 
 
+@dataclass(frozen=True)
+class IndexPart:
+    """Signatures and band entries of a run of texts, computed apart (e.g. in a worker process).
+
+    ``bands`` is band-major: for each band, one ``(bucket << 32) | slot`` per text.
+    """
+
+    first_slot: int
+    keys: bytes
+    sigs: bytes
+    bands: bytes
+    count: int
+
+
+def index_part(
+    first_slot: int,
+    items: Sequence[tuple[int, str]],
+    bands: int = BANDS,
+    rows: int = ROWS,
+    bins: int = NUM_BINS,
+) -> IndexPart:
+    """Everything :meth:`LshIndex.add_parts` needs for ``items`` (``(key, text)``), picklable.
+
+    ``first_slot`` is the number of texts in the index before these (parts are added in order).
+    """
+    keys, sigs = array("q"), array("H")
+    per_band = [array("Q") for _ in range(bands)]
+    for offset, (key, text) in enumerate(items):
+        sig = signature(text, bins)
+        keys.append(key)
+        sigs.extend(compact(sig))
+        slot = first_slot + offset
+        for band, bucket in enumerate(band_keys(sig, bands, rows)):
+            per_band[band].append(((bucket & _MASK32) << 32) | slot)
+    packed = b"".join(a.tobytes() for a in per_band)
+    return IndexPart(first_slot, keys.tobytes(), sigs.tobytes(), packed, len(keys))
+
+
 class LshIndex:
     """Near-duplicate search over many texts by MinHash LSH; keys are integers (e.g. measure ids).
 
-    Build once with :meth:`build` (sorted arrays, compact), then :meth:`add` more; added
-    items sit in a small dictionary until :meth:`compact` merges them. In memory the
-    band keys are cut to 32 bits: a chance match only adds a candidate, which the
-    resemblance estimate then discards.
+    Fill it with :meth:`build` (signatures), :meth:`add_parts` (parts computed in worker
+    processes) or :meth:`add` (one at a time; searchable at once, merged by
+    :meth:`compact`). Each band is a sorted ``array('Q')`` of ``(bucket << 32) | slot``:
+    band keys are cut to 32 bits in memory, where a chance match only adds a candidate
+    that the resemblance estimate then discards.
     """
 
     def __init__(self, bands: int = BANDS, rows: int = ROWS, bins: int = NUM_BINS) -> None:
         if bands * rows > bins or bins & (bins - 1):
             raise ValueError("bins must be a power of two at least bands × rows")
         self.bands, self.rows, self.bins = bands, rows, bins
-        self._buckets = [array("I") for _ in range(bands)]
-        self._slots = [array("I") for _ in range(bands)]
+        self._entries = [array("Q") for _ in range(bands)]
         self._recent: dict[tuple[int, int], list[int]] = {}
         self._keys = array("q")
-        self._seen: set[int] = set()
         self._sigs = array("H")
 
     def __len__(self) -> int:
         return len(self._keys)
 
     def nbytes(self) -> int:
-        """About how much memory the index holds (arrays, and the set of keys)."""
-        arrays = [*self._buckets, *self._slots, self._keys, self._sigs]
-        keys = sys.getsizeof(self._seen) + sum(map(sys.getsizeof, self._seen))
-        return sum(a.itemsize * len(a) for a in arrays) + keys
+        """How much memory the index's arrays hold."""
+        arrays = [*self._entries, self._keys, self._sigs]
+        return sum(a.itemsize * len(a) for a in arrays)
 
     def _store(self, key: int, sig: Sequence[int]) -> int:
-        if key in self._seen:
-            raise KeyError(f"key {key} is already in the index")
-        self._seen.add(key)
         self._keys.append(key)
         self._sigs.extend(compact(sig))
         return len(self._keys) - 1
 
-    def _bands(self, sig: Sequence[int]) -> list[int]:
-        return [k & _MASK32 for k in band_keys(sig, self.bands, self.rows)]
-
     def build(self, items: Iterable[tuple[int, Sequence[int]]]) -> None:
-        """Add many ``(key, signature)`` pairs at once, then sort each band for look-up."""
+        """Add many ``(key, signature)`` pairs, then sort each band for look-up."""
         for key, sig in items:
             slot = self._store(key, sig)
-            for band, bucket in enumerate(self._bands(sig)):
-                self._buckets[band].append(bucket)
-                self._slots[band].append(slot)
+            for band, bucket in enumerate(band_keys(sig, self.bands, self.rows)):
+                self._entries[band].append(((bucket & _MASK32) << 32) | slot)
+        self._sort()
+
+    def add_parts(self, parts: Iterable[IndexPart]) -> None:
+        """Add parts from :func:`index_part`, in slot order, then sort each band."""
+        for part in parts:
+            if part.first_slot != len(self._keys):
+                raise ValueError("index parts must be added in order")
+            self._keys.frombytes(part.keys)
+            self._sigs.frombytes(part.sigs)
+            width = part.count * 8
+            for band in range(self.bands):
+                self._entries[band].frombytes(part.bands[band * width : (band + 1) * width])
         self._sort()
 
     def _sort(self) -> None:
         for band in range(self.bands):
-            buckets, slots = self._buckets[band], self._slots[band]
-            order = sorted(range(len(buckets)), key=buckets.__getitem__)
-            self._buckets[band] = array("I", [buckets[i] for i in order])
-            self._slots[band] = array("I", [slots[i] for i in order])
-            del order
+            self._entries[band] = array("Q", sorted(self._entries[band]))
 
     def add(self, key: int, sig: Sequence[int]) -> None:
         """Add one item; it is found at once by :meth:`query`."""
         slot = self._store(key, sig)
-        for band, bucket in enumerate(self._bands(sig)):
-            self._recent.setdefault((band, bucket), []).append(slot)
+        for band, bucket in enumerate(band_keys(sig, self.bands, self.rows)):
+            self._recent.setdefault((band, bucket & _MASK32), []).append(slot)
 
     def compact(self) -> None:
         """Merge items added one by one into the sorted arrays."""
         for (band, bucket), slots in self._recent.items():
-            self._buckets[band].extend([bucket] * len(slots))
-            self._slots[band].extend(slots)
+            self._entries[band].extend((bucket << 32) | slot for slot in slots)
         self._recent.clear()
         self._sort()
 
     def _candidate_slots(self, sig: Sequence[int]) -> set[int]:
         found: set[int] = set()
-        for band, bucket in enumerate(self._bands(sig)):
-            buckets, slots = self._buckets[band], self._slots[band]
-            i = bisect.bisect_left(buckets, bucket)
-            j = bisect.bisect_right(buckets, bucket, i)
-            found.update(slots[i:j])
+        for band, key in enumerate(band_keys(sig, self.bands, self.rows)):
+            bucket = key & _MASK32
+            entries = self._entries[band]
+            i = bisect.bisect_left(entries, bucket << 32)
+            j = bisect.bisect_left(entries, (bucket + 1) << 32, i)
+            found.update(x & _MASK32 for x in entries[i:j])
             found.update(self._recent.get((band, bucket), ()))
         return found
 

@@ -177,6 +177,15 @@ class _Names:
         return found[0]
 
 
+def _current(measure: Measure, name: str) -> Any:
+    """A field of ``measure`` to compare, a foreign key by id (no query for the object)."""
+    if name in ("responsible_leader", "lead_department"):
+        key = getattr(measure, f"{name}_id")
+        model = User if name == "responsible_leader" else Organisation
+        return model(pk=key) if key is not None else None
+    return getattr(measure, name)
+
+
 class _RowError(Exception):
     def __init__(self, column: str | None, zh: str, en: str) -> None:
         self.column, self.zh, self.en = column, zh, en
@@ -210,6 +219,7 @@ class _Importer:
         self.seen: set[tuple[str, int]] = set()
         self.problem_texts: dict[int, tuple[str, str, int]] = {}  # pk → (text, category, row)
         self.touched: set[int] = set()
+        self.created_problems: set[int] = set()  # only drafts under them: status stays 未开始
         self.errors: list[SheetError] = []
         self.now = timezone.now()
 
@@ -314,6 +324,7 @@ class _Importer:
             else:
                 self.update_problem(row, problem, category)
         Problem.objects.bulk_create(new)
+        self.created_problems.update(problem.pk for problem in new)
         for problem in new:
             self.problem_texts[problem.pk] = (problem.text, problem.category.title, rows[0].row)
         return found
@@ -365,11 +376,17 @@ class _Importer:
         )
         existing = {
             (m.problem_id, m.position): m
-            for m in Measure.objects.filter(problem_id__in=problem_ids)
-            .select_related("inspection__unit", "responsible_leader", "lead_department")
-            .prefetch_related("supporting_departments")
-            .annotate(latest_progress=Subquery(latest.values("text")[:1]))
+            for m in Measure.objects.filter(problem_id__in=problem_ids).annotate(
+                latest_progress=Subquery(latest.values("text")[:1])
+            )
         }
+        through = Measure.supporting_departments.through
+        self.supporting: dict[int, list[int]] = {}
+        pairs = through.objects.filter(measure__problem_id__in=problem_ids).order_by(
+            "organisation_id"
+        )
+        for measure_id, organisation_id in pairs.values_list("measure_id", "organisation_id"):
+            self.supporting.setdefault(measure_id, []).append(organisation_id)
         new: list[tuple[Measure, _Resolved]] = []
         for item in resolved:
             problem = problems[item.row.number]
@@ -380,7 +397,6 @@ class _Importer:
             else:
                 self.existing_measure(measure, item)
         Measure.objects.bulk_create([m for m, _ in new])
-        through = Measure.supporting_departments.through
         through.objects.bulk_create(
             [
                 through(measure_id=m.pk, organisation_id=d.pk)
@@ -437,9 +453,11 @@ class _Importer:
             if (value is not None if name == "kind" else _FIELD_COLUMNS[name] in self.present)
         }
         wanted["text"] = row.measure
-        changes = {name: value for name, value in wanted.items() if getattr(measure, name) != value}
+        changes = {
+            name: value for name, value in wanted.items() if _current(measure, name) != value
+        }
         supporting = None
-        current = sorted(d.pk for d in measure.supporting_departments.all())
+        current = self.supporting.get(measure.pk, [])
         if row.departments_given and current != sorted(d.pk for d in item.supporting):
             supporting = item.supporting
         if changes or supporting is not None:
@@ -514,7 +532,9 @@ class _Importer:
         self.result.institutions_added += len(titles)
 
     def finish(self) -> None:
-        for problem in Problem.objects.filter(pk__in=self.touched):
+        """Recompute the status of the problems that existed and whose measures changed."""
+        touched = self.touched - self.created_problems
+        for problem in Problem.objects.filter(pk__in=touched):
             refresh_problem_status(problem)
 
 

@@ -179,6 +179,8 @@ def _xlsx_rows(source: Path | bytes) -> Iterator[list[object]]:
         ) from exc
     try:
         sheet = workbook.worksheets[0]
+        # Trust no <dimension> element: without it openpyxl would read the sheet twice.
+        sheet.reset_dimensions()
         for row in sheet.iter_rows(values_only=True):
             yield list(row)
     finally:

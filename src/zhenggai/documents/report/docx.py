@@ -307,14 +307,35 @@ def _table(block: Block, fonts: FontSet) -> str:
     )
 
 
+def _kept_before_signature(blocks: list[Block]) -> set[int]:
+    """The blank line and the last text before the signature stay on its page.
+
+    A signature page must show body text (GB/T 9704-2012 7.3.5): never a page with only
+    the signature and the date.
+    """
+    kept: set[int] = set()
+    for index, block in enumerate(blocks):
+        if block.kind != Kind.SIGNATURE:
+            continue
+        previous = index - 1
+        while previous >= 0 and blocks[previous].kind == Kind.BLANK:
+            kept.add(previous)
+            previous -= 1
+        if previous >= 0 and blocks[previous].kind != Kind.TABLE:
+            kept.add(previous)
+    return kept
+
+
 def body_xml(document: ReportDocument, fonts: FontSet) -> str:
     parts: list[str] = []
     blocks = list(document.blocks)
+    kept = _kept_before_signature(blocks)
     for index, block in enumerate(blocks):
+        keep = "<w:keepNext/>" if index in kept else ""
         if block.kind == Kind.TABLE:
             parts.append(_table(block, fonts))
         elif block.kind == Kind.BLANK:
-            parts.append('<w:p><w:pPr><w:pStyle w:val="ZGBody"/></w:pPr></w:p>')
+            parts.append(f'<w:p><w:pPr><w:pStyle w:val="ZGBody"/>{keep}</w:pPr></w:p>')
         elif block.kind == Kind.SIGNATURE:
             following = blocks[index + 1] if index + 1 < len(blocks) else None
             date = following.text if following is not None and following.kind == Kind.DATE else ""
@@ -328,7 +349,7 @@ def body_xml(document: ReportDocument, fonts: FontSet) -> str:
             _, date_right = _signature_indents(signature, block.text) if signature else (0, 2.0)
             parts.append(_paragraph(block, fonts, _right_indent(date_right)))
         else:
-            parts.append(_paragraph(block, fonts))
+            parts.append(_paragraph(block, fonts, keep))
     return "".join(parts)
 
 

@@ -1,10 +1,11 @@
 """``vague_measure``: a measure with no concrete action, date, number or deliverable.
 
 A measure is concrete when it names a date or period (2020年1月, 每月, 年底前), a
-number (3次, 22人次, 30%), or a deliverable (《…》, 制定…办法/方案/清单/台账). Failing
-that, the words that carry no commitment — stock verbs (加强, 提高, 进一步落实) and
-abstract objects (认识, 意识, 作风, 力度, 水平, 工作) — are taken out; a measure whose
-remainder is shorter than :data:`MIN_CONCRETE` characters names nothing one could check.
+number (3次, 22人次, 30%), or a deliverable (《…》, 制定…办法/方案/清单/台账), or when
+one of its clauses is a concrete action. A clause is not one when it is led by a stock
+verb of exhortation (加强…, 进一步压实…, 推动…深度融合), or when, once the words that
+carry no commitment — stock verbs (加强, 提高, 落实) and abstract objects (认识, 意识,
+作风, 力度, 水平, 工作) — are taken out, fewer than :data:`MIN_CONCRETE` characters remain.
 """
 
 from __future__ import annotations
@@ -72,17 +73,38 @@ _SET_PHRASES = re.compile(
 )
 
 
+#: Adverbs that may stand before the leading verb of a clause.
+_ADVERBS = re.compile(
+    r"^(?:进一步|切实|积极|不断|持续|全面|认真|着力|大力|努力|坚决|始终|严格|深入|扎实|主动|"
+    r"充分|有效|全力|自觉|要|并|同时|继续|更加|狠抓)*"
+)
+#: Verbs of exhortation: a clause they lead commits to a direction, not to an act.
+_EXHORTATION = re.compile(
+    r"^(?:加强|加大|强化|提高|提升|增强|深化|推动|推进|压实|压紧|落实|坚持|注重|树立|树牢|改进|"
+    r"完善|健全|规范|优化|转变|端正|筑牢|夯实|抓好|抓实|做好|做实|做到|确保|营造|巩固|促进|保持|"
+    r"坚定|牢记|践行|发挥|扛起|担起|扛牢|履行|贯彻|执行|重视|畅通|严守|增进|改善|拓展|加快|"
+    r"守住|守牢|提振|激发|凝聚|弘扬)"
+)
+_CLAUSE = re.compile(r"[^。；;！!？?，,：:\n]+")
+
+
 def residue(text: str) -> str:
     """What is left of the text once words that commit to nothing are taken out."""
     return _FILLER.sub("", _EMPTY.sub("", normalise(text)))
 
 
+def concrete_clause(clause: str) -> bool:
+    """Not led by a verb of exhortation, and naming something once the stock words are out."""
+    lead = _ADVERBS.sub("", normalise(clause))
+    return not _EXHORTATION.match(lead) and len(residue(clause)) >= MIN_CONCRETE
+
+
 def is_vague(text: str) -> bool:
-    """No date, number or deliverable, and nothing concrete left after the stock words."""
+    """No date, number or deliverable, and no clause that is a concrete action."""
     text = _SET_PHRASES.sub("", text)
     if _DATE.search(text) or _NUMBER.search(text) or _DELIVERABLE.search(text):
         return False
-    return len(residue(text)) < MIN_CONCRETE
+    return not any(concrete_clause(c) for c in _CLAUSE.findall(text))
 
 
 class VagueMeasure(Rule):

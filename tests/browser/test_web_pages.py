@@ -1,10 +1,13 @@
-"""The pages in a real Chromium: HTMX filters and confirmations, clamps, the phone layout."""
+"""The web pages in a real Chromium: HTMX filters and confirmations, clamps, the phone layout.
+
+Kept beside the other browser tests so that they share one Playwright per test session
+(two sync Playwright instances cannot run in one thread).
+"""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import browser, page  # noqa: F401  (shared Playwright fixtures)
 from tests.web.helpers import submitted
 from tests.world import PASSWORD, World, build_world
 from zhenggai.ledger.models import Measure, MeasureStatus
@@ -22,7 +25,7 @@ def live_world(transactional_db, live_server) -> World:
     return world
 
 
-def login(page, live_server, username: str) -> None:  # noqa: F811
+def login(page, live_server, username: str) -> None:
     page.goto(f"{live_server.url}/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
@@ -30,7 +33,7 @@ def login(page, live_server, username: str) -> None:  # noqa: F811
     page.wait_for_url(f"{live_server.url}/")
 
 
-def test_filters_swap_the_table_and_keep_the_url(live_world: World, live_server, page) -> None:  # noqa: F811
+def test_filters_swap_the_table_and_keep_the_url(live_world: World, live_server, page) -> None:
     submitted(live_world, live_world.a.measures[0])
     login(page, live_server, "coordinator")
     page.goto(f"{live_server.url}/inspections/{live_world.a.inspection.pk}/ledger/")
@@ -50,7 +53,7 @@ def test_filters_swap_the_table_and_keep_the_url(live_world: World, live_server,
     assert "共 0 条" in page.inner_text("#ledger-results")
 
 
-def test_long_text_expands_in_place(live_world: World, live_server, page) -> None:  # noqa: F811
+def test_long_text_expands_in_place(live_world: World, live_server, page) -> None:
     login(page, live_server, "coordinator")
     page.goto(f"{live_server.url}/inspections/{live_world.a.inspection.pk}/ledger/?tab=tasks")
     toggle = page.locator(".clamp-toggle").first
@@ -62,7 +65,7 @@ def test_long_text_expands_in_place(live_world: World, live_server, page) -> Non
     assert clamped.bounding_box()["height"] > before
 
 
-def test_return_through_the_confirmation(live_world: World, live_server, page) -> None:  # noqa: F811
+def test_return_through_the_confirmation(live_world: World, live_server, page) -> None:
     measure = submitted(live_world, live_world.a.measures[0])
     login(page, live_server, "leader")
     page.goto(f"{live_server.url}/measures/{measure.pk}/")
@@ -83,7 +86,7 @@ def test_return_through_the_confirmation(live_world: World, live_server, page) -
     assert Measure.objects.get(pk=measure.pk).status == MeasureStatus.IN_PROGRESS
 
 
-def test_phone_layout_menu_and_cards(live_world: World, live_server, page) -> None:  # noqa: F811
+def test_phone_layout_menu_and_cards(live_world: World, live_server, page) -> None:
     page.set_viewport_size({"width": 390, "height": 844})
     login(page, live_server, "coordinator")
     page.goto(f"{live_server.url}/inspections/{live_world.a.inspection.pk}/ledger/")
