@@ -38,11 +38,6 @@ def clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return left, right
 
 
-def clause(text: str, start: int, end: int) -> str:
-    left, right = clause_bounds(text, start, end)
-    return text[left:right]
-
-
 def measure_span(
     problem: ProblemItem, measure: MeasureItem, start: int, end: int, *, whole_clause: bool = True
 ) -> Span:

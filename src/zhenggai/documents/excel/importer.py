@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -26,7 +25,6 @@ from django.db import transaction
 from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 
-from zhenggai.accounts.models import Organisation, OrganisationKind, Role, User
 from zhenggai.accounts.permissions import Action, can_on_inspection
 from zhenggai.audit.log import record
 from zhenggai.core.errors import DomainError
@@ -44,7 +42,11 @@ from zhenggai.ledger.services.common import refresh_problem_status
 from zhenggai.ledger.services.plan import add_category, update_measure
 from zhenggai.ledger.services.workflow import PermissionRefused
 
+from .names import Names, Resolved, RowError, current_value
+from .result import SheetImportError, SheetImportResult
 from .sheet import SheetError, SheetReadError, SheetRow, columns_found, read_rows
+
+__all__ = ["SheetImportError", "SheetImportResult", "import_sheet"]
 
 BATCH = 500
 MAX_ERRORS = 100
@@ -61,65 +63,6 @@ _FIELD_COLUMNS = {
     "note": "note",
 }
 _STATUS_LABELS = {s.value: str(s.label) for s in MeasureStatus}
-
-
-class SheetImportError(ValueError):
-    """The sheet was not imported; ``errors`` name each row and column at fault."""
-
-    def __init__(self, errors: list[SheetError], warnings: list[SheetError] | None = None) -> None:
-        self.errors = errors
-        self.warnings = warnings or []
-        head = "; ".join(str(e) for e in errors[:3])
-        more = f" (+{len(errors) - 3})" if len(errors) > 3 else ""
-        super().__init__(f"台账未导入 / ledger not imported: {head}{more}")
-
-
-@dataclass
-class SheetImportResult:
-    """What an import did (or, in a dry run, would do)."""
-
-    name: str
-    sha256: str
-    dry_run: bool
-    rows: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    problems_created: int = 0
-    problems_updated: int = 0
-    categories_created: int = 0
-    progress_added: int = 0
-    institutions_added: int = 0
-    columns: list[str] = field(default_factory=list)
-    warnings: list[SheetError] = field(default_factory=list)
-    changes: list[dict[str, Any]] = field(default_factory=list)
-
-    def counts(self) -> dict[str, int]:
-        """The counters as a dict (for JSON output and the audit log)."""
-        keys = (
-            "rows",
-            "created",
-            "updated",
-            "unchanged",
-            "problems_created",
-            "problems_updated",
-            "categories_created",
-            "progress_added",
-            "institutions_added",
-        )
-        return {key: getattr(self, key) for key in keys}
-
-    def as_dict(self) -> dict[str, Any]:
-        """Everything, JSON-ready."""
-        return {
-            "name": self.name,
-            "sha256": self.sha256,
-            "dry_run": self.dry_run,
-            **self.counts(),
-            "columns": self.columns,
-            "warnings": [w.as_dict() for w in self.warnings],
-            "changes": self.changes,
-        }
 
 
 def _sha256(source: Path | bytes) -> str:
@@ -140,66 +83,6 @@ def _batches(
         yield batch
 
 
-class _Names:
-    """The unit's leaders and departments, looked up by the names a sheet uses."""
-
-    def __init__(self, inspection: Inspection) -> None:
-        self.leaders: dict[str, list[User]] = {}
-        leaders = User.objects.filter(
-            memberships__organisation_id=inspection.unit_id, memberships__role=Role.LEADER
-        ).distinct()
-        for user in leaders:
-            for name in {user.display_name or user.username, user.username}:
-                self.leaders.setdefault(name, []).append(user)
-        self.departments: dict[str, list[Organisation]] = {}
-        for dept in Organisation.objects.filter(
-            kind=OrganisationKind.DEPARTMENT, parent_id=inspection.unit_id
-        ):
-            for name in {dept.name, dept.short_name} - {""}:
-                self.departments.setdefault(name, []).append(dept)
-
-    def leader(self, row: SheetRow) -> User | None:
-        if not row.leader:
-            return None
-        found = self.leaders.get(row.leader, [])
-        if len(found) != 1:
-            zh = "不是本单位的分管领导" if not found else "与多名领导重名"
-            en = "is not a leader of this unit" if not found else "matches several leaders"
-            raise _RowError("leader", f"“{row.leader}”{zh}", f"“{row.leader}” {en}")
-        return found[0]
-
-    def department(self, name: str) -> Organisation:
-        found = self.departments.get(name, [])
-        if len(found) != 1:
-            zh = "不是本单位的部门" if not found else "与多个部门重名"
-            en = "is not a department of this unit" if not found else "matches several departments"
-            raise _RowError("department", f"“{name}”{zh}", f"“{name}” {en}")
-        return found[0]
-
-
-def _current(measure: Measure, name: str) -> Any:
-    """A field of ``measure`` to compare, a foreign key by id (no query for the object)."""
-    if name in ("responsible_leader", "lead_department"):
-        key = getattr(measure, f"{name}_id")
-        model = User if name == "responsible_leader" else Organisation
-        return model(pk=key) if key is not None else None
-    return getattr(measure, name)
-
-
-class _RowError(Exception):
-    def __init__(self, column: str | None, zh: str, en: str) -> None:
-        self.column, self.zh, self.en = column, zh, en
-        super().__init__(zh)
-
-
-@dataclass
-class _Resolved:
-    row: SheetRow
-    leader: User | None
-    lead: Organisation | None
-    supporting: list[Organisation]
-
-
 class _Importer:
     """Holds what must persist across batches: lookups, counters, errors."""
 
@@ -210,7 +93,7 @@ class _Importer:
         self.present = present
         self.actor = actor
         self.result = result
-        self.names = _Names(inspection)
+        self.names = Names(inspection)
         self.categories = {c.title: c for c in Category.objects.filter(inspection=inspection)}
         self.position = inspection.problems.aggregate(m=Max("position"))["m"] or 0
         self.institutions = set(
@@ -247,7 +130,7 @@ class _Importer:
     # --- one batch ---------------------------------------------------------------------------
 
     def batch(self, items: list[SheetRow | SheetError]) -> None:
-        resolved: list[_Resolved] = []
+        resolved: list[Resolved] = []
         for item in items:
             if isinstance(item, SheetError):
                 self.error(item.row, item.column, item.message_zh, item.message_en)
@@ -265,7 +148,7 @@ class _Importer:
             self.seen.add(key)
             try:
                 resolved.append(self.resolve(item))
-            except _RowError as exc:
+            except RowError as exc:
                 self.error(item.row, exc.column, exc.zh, exc.en)
         if self.errors:
             return  # keep checking later rows, but write nothing more
@@ -274,11 +157,11 @@ class _Importer:
             return
         self.measures(resolved, problems)
 
-    def resolve(self, row: SheetRow) -> _Resolved:
+    def resolve(self, row: SheetRow) -> Resolved:
         leader = self.names.leader(row)
         lead = self.names.department(row.lead) if row.lead else None
         supporting = [self.names.department(name) for name in row.supporting]
-        return _Resolved(row, leader, lead, supporting)
+        return Resolved(row, leader, lead, supporting)
 
     def category(self, title: str) -> Category:
         title = title.strip() or "未分类"
@@ -369,7 +252,7 @@ class _Importer:
             after={"text": problem.text, "category": problem.category_id},
         )
 
-    def measures(self, resolved: list[_Resolved], problems: dict[str, Problem]) -> None:
+    def measures(self, resolved: list[Resolved], problems: dict[str, Problem]) -> None:
         problem_ids = {problems[r.row.number].pk for r in resolved}
         latest = ProgressUpdate.objects.filter(measure=OuterRef("pk")).order_by(
             "-created_at", "-id"
@@ -387,7 +270,7 @@ class _Importer:
         )
         for measure_id, organisation_id in pairs.values_list("measure_id", "organisation_id"):
             self.supporting.setdefault(measure_id, []).append(organisation_id)
-        new: list[tuple[Measure, _Resolved]] = []
+        new: list[tuple[Measure, Resolved]] = []
         for item in resolved:
             problem = problems[item.row.number]
             measure = existing.get((problem.pk, item.row.measure_number))
@@ -417,7 +300,7 @@ class _Importer:
                     "a new measure starts as a draft; its status changes only by review",
                 )
 
-    def new_measure(self, problem: Problem, item: _Resolved) -> Measure:
+    def new_measure(self, problem: Problem, item: Resolved) -> Measure:
         row = item.row
         return Measure(
             inspection=self.inspection,
@@ -434,7 +317,7 @@ class _Importer:
             last_progress_at=self.now if row.progress else None,
         )
 
-    def existing_measure(self, measure: Measure, item: _Resolved) -> None:
+    def existing_measure(self, measure: Measure, item: Resolved) -> None:
         row = item.row
         candidates = {
             "text": row.measure,
@@ -454,7 +337,7 @@ class _Importer:
         }
         wanted["text"] = row.measure
         changes = {
-            name: value for name, value in wanted.items() if _current(measure, name) != value
+            name: value for name, value in wanted.items() if current_value(measure, name) != value
         }
         supporting = None
         current = self.supporting.get(measure.pk, [])

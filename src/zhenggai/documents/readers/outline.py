@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .frame import Section, cn_int
+from .labels import ABOUT, DONE, INLINE, LABEL, ONGOING, PLANNED, STATUS
 from .measures import (
     GROUP,
     LEADING_MARKS,
@@ -43,25 +44,6 @@ from .model import (
 )
 from .source import Paragraph
 from .summary import read_tally, status_kind
-
-_LABEL_WORDS = (
-    r"(?:整改(?:落实|进展)?情况|整改措施(?:及(?:进展|成效|落实|完成)情况)?|整改(?:举措|进展)"
-    r"|主要(?:整改)?措施|具体措施|落实情况)"
-)
-_STATUS_WORDS = r"(?:整改状态|完成情况|整改进度|整改结果|完成状态)"
-LABEL = re.compile(rf"^{_LABEL_WORDS}\s*[:：]\s*")
-STATUS = re.compile(rf"^{_STATUS_WORDS}\s*[:：]\s*")
-_INLINE = re.compile(rf"(?<=[。;；])[ \u3000]*(?:{_STATUS_WORDS}|{_LABEL_WORDS})\s*[:：]")
-_PLANNED = re.compile(r"制定(?:了)?[^,，。;；\d]{0,8}?(\d+|[一二两三四五六七八九十]+)\s*(?:项|条)")
-_DONE = re.compile(
-    r"(?:已(?:经)?(?:落实|完成)(?:整改)?|完成)\s*(\d+|[一二两三四五六七八九十]+)\s*(?:项|条)"
-)
-_ONGOING = re.compile(r"常态(?:化)?坚持|长期坚持|持续(?:推进|整改)")
-#: A heading that holds the whole problem: 关于“…”的问题。 — the quoted words are its text.
-ABOUT = re.compile(
-    r"^关于\s*[“\"「『](?P<q>.+?)[”\"」』]\s*(?:等)?(?:方面)?(?:的)?(?:问题)?(?:的?整改(?:情况)?)?"
-    r"\s*[。.．:：]?\s*"
-)
 
 
 @dataclass(frozen=True)
@@ -246,7 +228,7 @@ class OutlineReader:
             problem.whole_heading = True
             rest = offset + about.end()
         else:
-            inline = _INLINE.search(text, offset)
+            inline = INLINE.search(text, offset)
             rest = inline.start() if inline else len(text)
             if text[offset:rest].strip():
                 problem.text.append(text[offset:rest].strip())
@@ -315,7 +297,7 @@ class OutlineReader:
             self.outside(paragraph, start)
             return
         piece = text[start:end]
-        inline = _INLINE.search(text, start + 1, end)
+        inline = INLINE.search(text, start + 1, end)
         if (status := STATUS.match(piece)) is not None:
             stop = inline.start() if inline else end
             sentence = text[start:stop].strip()
@@ -329,7 +311,7 @@ class OutlineReader:
                 self.body(paragraph, inline.start(), end)
             return
         if (label := LABEL.match(piece)) is not None:
-            stop = _INLINE.search(text, start + label.end(), end)
+            stop = INLINE.search(text, start + label.end(), end)
             self.label(paragraph, start, start + label.end(), stop.start() if stop else end)
             if stop is not None:
                 self.body(paragraph, stop.start(), end)
@@ -381,13 +363,13 @@ class OutlineReader:
         stop = text.find("。", content, end)
         sentence_end = stop + 1 if stop >= 0 else end
         sentence = text[content:sentence_end]
-        planned = _PLANNED.search(sentence)
+        planned = PLANNED.search(sentence)
         if planned is not None and marker_family(sentence) is None and len(sentence) <= 80:
-            done = _DONE.search(sentence, planned.end())
+            done = DONE.search(sentence, planned.end())
             problem.stated = ParsedStated(
                 planned=cn_int(planned.group(1)),
                 done=cn_int(done.group(1)) if done else None,
-                ongoing=bool(_ONGOING.search(sentence)),
+                ongoing=bool(ONGOING.search(sentence)),
                 text=text[start:sentence_end],
                 lines=paragraph.span(start, sentence_end),
             )
