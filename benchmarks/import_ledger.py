@@ -161,12 +161,14 @@ def main() -> None:
         for size in args.sizes:
             sheet = Path(tmp) / f"台账-{size}.xlsx"
             write_sheet(sheet, size)
-            output = subprocess.run(
+            done = subprocess.run(
                 [sys.executable, __file__, "--child", str(size), "--sheet", str(sheet)],
-                check=True,
                 capture_output=True,
                 text=True,
-            ).stdout
+            )
+            if done.returncode != 0:
+                sys.exit(f"the {size}-row run failed:\n{done.stderr}")
+            output = done.stdout
             r = json.loads(output.strip().splitlines()[-1])
             print(
                 f"{r['rows']:>7} {r['seconds']:>8.2f} {r['rows'] / r['seconds']:>8.0f} "

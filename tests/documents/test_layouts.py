@@ -69,6 +69,13 @@ def test_three_level() -> None:
     # the organisation section's and next steps' 一是/二是 are not measures
     assert "成立由党组书记任组长" in report.organisation_text
     assert not any("回头看" in m.text for m in report.measures)
+    assert dict(report.fact_lines) == {
+        "title": (1, 1),
+        "intro": (3, 3),
+        "issuer": (54, 54),
+        "report_date": (56, 56),
+    }
+    assert report.contact is not None and report.contact.lines == (52, 52)
     assert report.contact is not None and report.contact.postcode == "225300"
     assert report.contact.email == "jcscjg@163.com"
     assert report.warnings[0].code == "stated_count_mismatch" and report.warnings[0].line == 36

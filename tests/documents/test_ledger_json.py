@@ -55,6 +55,12 @@ def test_seed_json_shape(data: dict[str, Any]) -> None:
         "period": {"start": "2019-07-05", "end": "2019-08-20"},
         "feedback_date": "2019-10-31",
         "report_date": "2020-03-27",
+        "lines": {
+            "intro": [5, 5],
+            "issuer": [189, 189],
+            "report_date": [191, 191],
+            "title": [1, 3],
+        },
     }
     assert len(data["categories"]) == 7
     first = data["categories"][0]
@@ -78,6 +84,7 @@ def test_seed_json_shape(data: dict[str, Any]) -> None:
         [27, 27],
     )
     assert data["contact"]["postcode"] == "223800"
+    assert data["contact"]["lines"] == [185, 187]
     assert data["organisation_text"].startswith("局党组切实提高政治站位")
     assert data["next_steps_text"].startswith("经过3个月的集中整改")
     assert len(data["warnings"]) == 14
@@ -176,6 +183,8 @@ MEASURE = ["categories", 2, "problems", 0, "measures", 1]
         (["summary"], [{"key": "funds_yuan", "value": "12"}], "summary[0].value"),
         (["summary"], [{"value": 1}], "summary[0].key"),
         (["summary"], {}, "summary"),
+        (["inspection", "lines"], {"intro": [3]}, "inspection.lines.intro"),
+        (["contact", "lines"], [2, 1], "contact.lines"),
     ],
 )
 def test_validation_names_the_path(
@@ -260,6 +269,7 @@ categories = st.builds(
 )
 contacts = st.none() | st.builds(
     ParsedContact,
+    lines=spans(),
     phone=maybe_texts,
     address=maybe_texts,
     postcode=maybe_texts,
@@ -288,6 +298,9 @@ reports = st.builds(
     warnings=st.lists(warnings, max_size=3).map(tuple),
     layout=texts,
     summary=st.lists(figures, max_size=3).map(tuple),
+    fact_lines=st.dictionaries(
+        st.sampled_from(["title", "intro", "issuer", "report_date"]), spans().filter(bool)
+    ).map(lambda d: tuple(sorted(d.items()))),
 )
 
 

@@ -82,6 +82,7 @@ def test_contact_block(report: ParsedReport) -> None:
         postcode="223800",
         email="sqzgbzhc@126.com",
         text=report.contact.text,
+        lines=(185, 187),
     )
     assert report.contact.text.startswith("欢迎广大干部群众")
     assert "电话84396060;邮政信箱:" in report.contact.text  # the three lines are one paragraph
@@ -248,6 +249,7 @@ def test_full_width_punctuation(seed_text: str, report: ParsedReport) -> None:
         "223800",
         "sqzgbzhc@126.com",
         wide.contact.text if wide.contact else "",
+        wide.contact.lines if wide.contact else None,
     )
     assert (wide.team, wide.feedback_date, wide.report_date) == (
         report.team,

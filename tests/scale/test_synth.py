@@ -138,3 +138,21 @@ def test_the_command_prints_the_username_scheme(db, capsys, settings, tmp_path) 
     assert User.objects.filter(username="t_u1_coordinator").exists()
     with pytest.raises(CommandError, match="--prefix"):
         call_command("synth", "--units", "1", "--prefix", "t_")
+
+
+def test_some_measures_have_approved_extensions_beside_the_original_deadline(province) -> None:
+    from django.apps import apps
+
+    try:
+        extension = apps.get_model("supervision", "ExtensionRequest")
+    except LookupError:
+        pytest.skip("no extension model")
+    approved = extension.objects.filter(status="approved").select_related("measure")
+    assert approved.exists()
+    for request in approved:
+        assert request.current_deadline == request.measure.deadline
+        assert request.measure.extended_deadline == request.requested_deadline
+        assert request.requested_deadline > request.current_deadline
+        assert request.decided_by_id != request.requested_by_id
+    extended = Measure.objects.filter(extended_deadline__isnull=False).count()
+    assert extended == approved.count()

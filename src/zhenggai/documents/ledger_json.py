@@ -106,6 +106,7 @@ def to_ledger_json(report: ParsedReport) -> dict[str, Any]:
             "period": {"start": _iso(report.period_start), "end": _iso(report.period_end)},
             "feedback_date": _iso(report.feedback_date),
             "report_date": _iso(report.report_date),
+            "lines": {name: list(span) for name, span in report.fact_lines},
         },
         "intro_text": report.intro_text,
         "organisation_text": report.organisation_text,
@@ -129,6 +130,7 @@ def to_ledger_json(report: ParsedReport) -> dict[str, Any]:
             "postcode": contact.postcode,
             "email": contact.email,
             "text": contact.text,
+            "lines": _lines(contact.lines),
         },
         "summary": [
             {"key": f.key, "value": f.value, "text": f.text, "lines": _lines(f.lines)}
@@ -322,7 +324,13 @@ def _contact(value: Any, path: str) -> ParsedContact:
         postcode=part("postcode"),
         email=part("email"),
         text=_text(_take(obj, "text", path, ""), _join(path, "text")),
+        lines=_optional(_take(obj, "lines", path, None), _join(path, "lines"), _span),
     )
+
+
+def _fact_lines(value: Any, path: str) -> tuple[tuple[str, LineSpan], ...]:
+    obj = _object(value, path)
+    return tuple(sorted((str(key), _span(span, _join(path, key))) for key, span in obj.items()))
 
 
 def _warning(value: Any, path: str) -> ParsedWarning:
@@ -367,4 +375,5 @@ def from_ledger_json(data: Any) -> ParsedReport:
         warnings=tuple(_warning(item, f"warnings[{i}]") for i, item in enumerate(warnings)),
         layout=_text(_take(root, "layout", "", ""), "layout"),
         summary=tuple(_figure(item, f"summary[{i}]") for i, item in enumerate(summary)),
+        fact_lines=_fact_lines(_take(info, "lines", "inspection", {}), "inspection.lines"),
     )

@@ -13,12 +13,9 @@ import datetime as dt
 import hashlib
 import random
 import uuid
-from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from zhenggai.ledger.models import (
-    AccountabilityForm,
     MeasureKind,
     MeasureStatus,
     ReviewDecision,
@@ -26,9 +23,11 @@ from zhenggai.ledger.models import (
 )
 from zhenggai.ledger.services.common import derive_problem_status
 from zhenggai.scale import texts
+from zhenggai.scale.common import DAY, UnitPeople
+from zhenggai.scale.common import at_time as _at
+from zhenggai.scale.outcome_rows import add_outcomes
 from zhenggai.scale.writer import Table
 
-DAY = dt.timedelta(days=1)
 CLAIMED = ("submitted", "approved", "closed", "returned")
 
 #: (upper age in days, [(state, cumulative probability)]) — older rounds are mostly closed.
@@ -49,25 +48,6 @@ PDF = (
 )
 
 
-@dataclass(frozen=True)
-class UnitPeople:
-    unit_id: int
-    name: str
-    secretary: int
-    leaders: tuple[int, int]
-    coordinator: int
-    inspector: int
-    departments: list[int]
-    dept_users: list[int]
-
-
-def _at(day: dt.date, rng: random.Random) -> dt.datetime:
-    """A working-hours moment on ``day`` (UTC, which is 08:00–18:00 in China)."""
-    return dt.datetime(
-        day.year, day.month, day.day, rng.randint(0, 9), rng.randint(0, 59), tzinfo=dt.UTC
-    )
-
-
 class LedgerBuilder:
     def __init__(
         self, tables: dict[str, Table], rng: random.Random, today: dt.date, config: Any
@@ -77,6 +57,7 @@ class LedgerBuilder:
         self.today = today
         self.cfg = config
         self.real_files: list[tuple[int, str]] = []  # (evidence id, path) needing bytes
+        self.extensions = "extension" in tables
 
     # ------------------------------------------------------------ inspection
 
@@ -139,7 +120,7 @@ class LedgerBuilder:
                     mix,
                 )
             )
-        self._outcomes(unit, inspection_id, problem_ids, feedback)
+        add_outcomes(self, unit, inspection_id, problem_ids, feedback)
         return inspection_id
 
     # ------------------------------------------------------------ problems and measures
@@ -273,6 +254,7 @@ class LedgerBuilder:
                 reviewed_at,
             )
         holds_claim = state in ("submitted", "approved", "closed")
+        extended = self._extension(measure_id, kind, deadline, started, state, unit, author)
         text = rng.choice(texts.MEASURES).format(
             topic=topic, year=feedback.year - 1, n=rng.randint(2, 20)
         )
@@ -301,11 +283,63 @@ class LedgerBuilder:
                 _at(feedback, rng),
             )
         )
+        if self.extensions:
+            t["measure"].rows[-1] += (extended,)
         if rng.random() < 0.3 and len(unit.departments) > 1:
             other = unit.departments[(dept_index + 1) % len(unit.departments)]
             t["supporting"].add((measure_id, other))
         self._milestones(measure_id, kind, feedback, deadline, close_day)
         return kind, status
+
+    def _extension(
+        self,
+        measure_id: int,
+        kind: str,
+        deadline: dt.date | None,
+        started: dt.date | None,
+        state: str,
+        unit: UnitPeople,
+        author: int,
+    ) -> dt.date | None:
+        """Some started measures asked for more time: most approved, a few still pending.
+
+        Returns the approved new deadline (``extended_deadline``); the original stays.
+        """
+        if (
+            not self.extensions
+            or deadline is None
+            or started is None
+            or kind == MeasureKind.ONGOING
+        ):
+            return None
+        rng, today = self.rng, self.today
+        roll = rng.random()
+        pending = state == "in_progress" and roll < 0.01
+        if not pending and not 0.01 <= roll < 0.07:
+            return None
+        asked = max(started, min(deadline - dt.timedelta(days=rng.randint(3, 15)), today - DAY))
+        if pending:
+            asked = max(started, today - dt.timedelta(days=rng.randint(1, 10)))
+        requested = deadline + dt.timedelta(days=rng.randint(30, 120))
+        decided = min(asked + dt.timedelta(days=rng.randint(1, 5)), today - DAY)
+        self.t["extension"].add(
+            (
+                self.t["extension"].allocate(),
+                measure_id,
+                deadline,
+                requested,
+                rng.choice(texts.EXTENSION_REASONS),
+                author,
+                _at(asked, rng),
+                "pending" if pending else "approved",
+                None if pending else unit.secretary,
+                None
+                if pending
+                else max(_at(decided, rng), _at(asked, rng) + dt.timedelta(hours=1)),
+                "" if pending else "同意延期",
+            )
+        )
+        return None if pending else requested
 
     def _progress(
         self,
@@ -421,63 +455,6 @@ class LedgerBuilder:
                 done = due
             title = "完成排查并形成清单" if position == 1 and len(dues) > 1 else "全面完成整改"
             t["milestone"].add((t["milestone"].allocate(), measure_id, position, title, due, done))
-
-    # ------------------------------------------------------------ outcomes
-
-    def _outcomes(
-        self, unit: UnitPeople, inspection_id: int, problem_ids: list[int], feedback: dt.date
-    ) -> None:
-        rng, t, today = self.rng, self.t, self.today
-        span = max((today - feedback).days, 1)
-        forms = AccountabilityForm.values
-        for _ in range(rng.randint(0, 3)):
-            day = feedback + dt.timedelta(days=rng.randint(0, span - 1))
-            t["accountability"].add(
-                (
-                    t["accountability"].allocate(),
-                    inspection_id,
-                    rng.choice(problem_ids),
-                    rng.choice(forms),
-                    rng.randint(1, 4),
-                    texts.ACCOUNTABILITY.format(topic=rng.choice(texts.TOPICS)),
-                    day,
-                    unit.inspector,
-                    _at(day, rng),
-                )
-            )
-        titles = {
-            rng.choice(texts.INSTITUTIONS).format(topic=rng.choice(texts.TOPICS))
-            for _ in range(rng.randint(0, 3))
-        }
-        for title in sorted(titles):
-            day = feedback + dt.timedelta(days=rng.randint(0, span - 1))
-            t["institution"].add(
-                (
-                    t["institution"].allocate(),
-                    inspection_id,
-                    rng.choice(problem_ids),
-                    f"《{title}》",
-                    "new",
-                    f"{unit.name[:2]}发〔{day.year}〕{rng.randint(1, 99)}号",
-                    day,
-                    unit.coordinator,
-                    _at(day, rng),
-                )
-            )
-        if rng.random() < 0.2:
-            day = feedback + dt.timedelta(days=rng.randint(0, span - 1))
-            t["recovery"].add(
-                (
-                    t["recovery"].allocate(),
-                    inspection_id,
-                    rng.choice(problem_ids),
-                    Decimal(rng.randint(5_000, 2_000_000)) / 100,
-                    "追缴违规发放补贴。",
-                    day,
-                    unit.coordinator,
-                    _at(day, rng),
-                )
-            )
 
     def write_real_files(self) -> None:
         """Store the bytes of the few evidence rows that carry real files."""

@@ -254,7 +254,37 @@ def build_tables() -> dict[str, Table]:
             ),
         ),
     ]
-    return {key: Table(model, fields) for key, model, fields in specs}
+    tables = {key: Table(model, fields) for key, model, fields in specs}
+    extension = _extension_model()
+    if extension is not None and any(f.name == "extended_deadline" for f in Measure._meta.fields):
+        tables["measure"].fields = (*tables["measure"].fields, "extended_deadline")
+        tables["extension"] = Table(extension, EXTENSION_FIELDS)
+    return tables
+
+
+EXTENSION_FIELDS = (
+    "id",
+    "measure",
+    "current_deadline",
+    "requested_deadline",
+    "reason",
+    "requested_by",
+    "requested_at",
+    "status",
+    "decided_by",
+    "decided_at",
+    "decision_reason",
+)
+
+
+def _extension_model() -> Any:
+    """The extension request model (延期申请) when the supervision app provides it."""
+    from django.apps import apps
+
+    try:
+        return apps.get_model("supervision", "ExtensionRequest")
+    except LookupError:
+        return None
 
 
 @dataclass(frozen=True)

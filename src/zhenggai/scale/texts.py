@@ -118,6 +118,12 @@ RETURN_REASONS = [
     "未见整改成效材料,请补充。",
 ]
 
+EXTENSION_REASONS = [
+    "涉及多个部门协调,原定时限内难以完成,申请延期。",
+    "需待上级部门政策文件出台后方可完成。",
+    "项目招标程序尚未结束,申请顺延完成时限。",
+]
+
 EVIDENCE = [
     ("专题会议纪要.pdf", "application/pdf"),
     ("整改通知.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),

@@ -37,10 +37,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_tasks",
     "zhenggai.core",
     "zhenggai.accounts",
     "zhenggai.audit",
     "zhenggai.ledger",
+    "zhenggai.supervision",
     "zhenggai.documents",
     "zhenggai.quality",
     "zhenggai.web",
@@ -149,6 +151,10 @@ ZHENGGAI_PLAN_DUE_MONTHS = env_int("ZHENGGAI_PLAN_DUE_MONTHS", 1, minimum=0)
 ZHENGGAI_REPORT_DUE_MONTHS = env_int("ZHENGGAI_REPORT_DUE_MONTHS", 2, minimum=0)
 ZHENGGAI_DEMO_PASSWORD = env_str("ZHENGGAI_DEMO_PASSWORD")
 ZHENGGAI_PAGE_SIZE = env_int("ZHENGGAI_PAGE_SIZE", 50, minimum=5)
+
+# Background work (DESIGN §5): tasks run inline on the embedded default; production
+# settings switch to the database backend served by ``zhenggai db_worker``.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 LOGGING = {
     "version": 1,

@@ -30,6 +30,7 @@ class Names:
                 self.departments.setdefault(name, []).append(dept)
 
     def leader(self, row: SheetRow) -> User | None:
+        """The one 分管领导 of the unit the row names, or ``None`` when the cell is empty."""
         if not row.leader:
             return None
         found = self.leaders.get(row.leader, [])
@@ -40,6 +41,7 @@ class Names:
         return found[0]
 
     def department(self, name: str) -> Organisation:
+        """The one department of the unit called ``name``."""
         found = self.departments.get(name, [])
         if len(found) != 1:
             zh = "不是本单位的部门" if not found else "与多个部门重名"
@@ -58,6 +60,8 @@ def current_value(measure: Measure, name: str) -> Any:
 
 
 class RowError(Exception):
+    """A row refers to something the unit does not have (a leader, a department)."""
+
     def __init__(self, column: str | None, zh: str, en: str) -> None:
         self.column, self.zh, self.en = column, zh, en
         super().__init__(zh)
@@ -65,6 +69,8 @@ class RowError(Exception):
 
 @dataclass
 class Resolved:
+    """A row with its leader and departments found."""
+
     row: SheetRow
     leader: User | None
     lead: Organisation | None

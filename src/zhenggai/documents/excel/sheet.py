@@ -317,10 +317,12 @@ class RowReader:
         self.skipped: list[int] = []
 
     def cell(self, cells: list[object], key: str) -> object:
+        """The raw value of column ``key`` in ``cells`` (``None`` when absent)."""
         index = self.header.index.get(key)
         return cells[index] if index is not None and index < len(cells) else None
 
     def text(self, cells: list[object], key: str) -> str:
+        """Column ``key`` of ``cells`` as text."""
         return cell_text(self.cell(cells, key))
 
     def read(self, number: int, cells: list[object]) -> SheetRow | SheetError | None:
@@ -340,6 +342,7 @@ class RowReader:
     def parse(
         self, row: int, cells: list[object], number_text: str, problem: str, measure: str
     ) -> SheetRow:
+        """Read the keys and texts of a row, continuing merged cells from the row above."""
         category, goal = self.text(cells, "category"), self.text(cells, "goal")
         number_text, measure_number = self.number(number_text)
         previous = self.previous
@@ -398,6 +401,7 @@ class RowReader:
         return given
 
     def details(self, result: SheetRow, cells: list[object]) -> None:
+        """Read the remaining cells of ``result``: responsibility, dates, statuses, notes."""
         result.leader = self.text(cells, "leader")
         if any(sep in result.leader for sep in "、,，;；/\n"):
             raise _CellError(

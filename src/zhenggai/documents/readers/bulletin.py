@@ -460,4 +460,5 @@ def read(paragraphs: Sequence[Paragraph]) -> ParsedReport:
         contact=closing.contact,
         warnings=tuple(sorted(warnings, key=lambda w: (w.line is None, w.line or 0))),
         layout=NAME,
+        fact_lines=tuple(sorted({**intro.lines, **closing.lines}.items())),
     )

@@ -7,11 +7,12 @@ Layout modules use these helpers and only read the body their own way.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from .model import ParsedContact, ParsedWarning, ReportReadError
+from .model import LineSpan, ParsedContact, ParsedWarning, ReportReadError
 from .source import Paragraph
 
 _CN_DIGITS = dict(
@@ -144,6 +145,7 @@ class Intro:
     period_end: dt.date
     feedback_date: dt.date
     line: int
+    lines: dict[str, LineSpan] = field(default_factory=dict)
 
 
 def _date_after(year: int | None, month: int, day: int, after: dt.date, line: int) -> dt.date:
@@ -195,7 +197,12 @@ def read_intro(preamble: list[Paragraph], stop_line: int) -> Intro:
         raise _intro_error("反馈时间", "feedback date", line)
     fy, fm, fd = feedback.groups()
     feedback_date = _date_after(int(fy) if fy else None, int(fm), int(fd), end, line)
+    lines = {"intro": paragraph.lines}
+    title_paragraphs = [p for p in preamble[:index] if not p.text.endswith((":", "："))]
+    if title_paragraphs:
+        lines["title"] = (title_paragraphs[0].first, title_paragraphs[-1].last)
     return Intro(
+        lines=lines,
         title=_title(preamble[:index]),
         text="\n".join(p.text for p in preamble[index:]),
         team=team.group(1),
@@ -224,6 +231,7 @@ class Closing:
     report_date: dt.date | None
     contact: ParsedContact | None
     warnings: tuple[ParsedWarning, ...]
+    lines: dict[str, LineSpan] = field(default_factory=dict)
 
 
 _NOT_ISSUER_START = re.compile(r"^(?:[(（\d]|[一二三四五六七八九十]+\s*[、.．是])")
@@ -243,6 +251,7 @@ def read_closing(paragraphs: list[Paragraph]) -> Closing:
     index = len(paragraphs)
     issuer, report_date = "", None
     warnings: list[ParsedWarning] = []
+    lines: dict[str, LineSpan] = {}
     for _ in range(2):  # issuer then date, or date then issuer
         if index == 0:
             break
@@ -250,8 +259,10 @@ def read_closing(paragraphs: list[Paragraph]) -> Closing:
         day = parse_date_line(text)
         if day is not None and report_date is None:
             report_date, index = day, index - 1
+            lines["report_date"] = paragraphs[index].lines
         elif not issuer and _is_issuer(text) and parse_date_line(text) is None:
             issuer, index = text, index - 1
+            lines["issuer"] = paragraphs[index].lines
     contact_parts: list[Paragraph] = []
     while index > 0 and _CLOSING_START.match(paragraphs[index - 1].text):
         contact_parts.insert(0, paragraphs[index - 1])
@@ -263,8 +274,13 @@ def read_closing(paragraphs: list[Paragraph]) -> Closing:
     if report_date is None:
         message = "文末未找到日期 / no date line at the end"
         warnings.append(ParsedWarning("report_date_missing", message, last_line))
-    contact = read_contact("\n".join(p.text for p in contact_parts)) if contact_parts else None
-    return Closing(index, issuer, report_date, contact, tuple(warnings))
+    contact = None
+    if contact_parts:
+        contact = dataclasses.replace(
+            read_contact("\n".join(p.text for p in contact_parts)),
+            lines=(contact_parts[0].first, contact_parts[-1].last),
+        )
+    return Closing(index, issuer, report_date, contact, tuple(warnings), lines)
 
 
 def read_contact(text: str) -> ParsedContact:

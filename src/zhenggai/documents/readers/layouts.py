@@ -200,4 +200,5 @@ def read_layout(spec: Spec, paragraphs: Sequence[Paragraph]) -> ParsedReport:
         contact=closing.contact,
         warnings=tuple(warnings),
         layout=spec.name,
+        fact_lines=tuple(sorted({**intro.lines, **closing.lines}.items())),
     )

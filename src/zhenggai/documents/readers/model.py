@@ -160,6 +160,7 @@ class ParsedContact:
     postcode: str | None = None
     email: str | None = None
     text: str = ""
+    lines: LineSpan | None = None
 
 
 @dataclass(frozen=True)
@@ -186,6 +187,9 @@ class ParsedReport:
     warnings: tuple[ParsedWarning, ...] = ()
     layout: str = ""
     summary: tuple[ParsedFigure, ...] = ()
+    #: Where the inspection facts were read: ``title``, ``intro`` (team, unit, period,
+    #: feedback date), ``issuer`` and ``report_date``, each as ``(name, (first, last))``.
+    fact_lines: tuple[tuple[str, LineSpan], ...] = ()
 
     @property
     def problems(self) -> tuple[ParsedProblem, ...]:

@@ -109,6 +109,7 @@ class OutlineReader:
         self.warnings: list[ParsedWarning] = []
 
     def warn(self, code: str, zh: str, en: str, line: int | None) -> None:
+        """Record a warning, its message in Chinese and English."""
         self.warnings.append(ParsedWarning(code, f"{zh} / {en}", line))
 
     # --- headings ---------------------------------------------------------------------------
@@ -167,6 +168,7 @@ class OutlineReader:
         self.category = _Category(number, title or self.default_title, paragraph, area)
 
     def close_area(self, stop_line: int) -> None:
+        """End the current area; an area with no category under it is an error."""
         if self.area is not None and self.area[2] == 0:
             raise ReportReadError(
                 f"“{self.area[0]}”下没有问题类别",
@@ -176,6 +178,7 @@ class OutlineReader:
         self.area = None
 
     def close_category(self, stop_line: int) -> None:
+        """End the current category (and its last problem); an empty one is an error."""
         self.close_problem(stop_line)
         category = self.category
         if category is None:
@@ -200,6 +203,7 @@ class OutlineReader:
         self.category = None
 
     def open_problem(self, number: str, paragraph: Paragraph, offset: int) -> None:
+        """Start a problem; a 关于“…”的问题 heading holds its whole text."""
         if self.category is None:
             if self.spec.needs_category:
                 raise ReportReadError(
@@ -236,6 +240,7 @@ class OutlineReader:
             self.body(paragraph, rest, len(text))
 
     def close_problem(self, stop_line: int) -> None:
+        """End the current problem; one without text or measures is an error."""
         problem = self.problem
         if problem is None:
             return
@@ -265,6 +270,7 @@ class OutlineReader:
         )
 
     def check_counts(self, problem: _Problem) -> None:
+        """Warn when the stated counts differ from the measures listed."""
         stated, listed, number = problem.stated, len(problem.measures), problem.number
         if stated is None or stated.planned is None:
             return
@@ -334,6 +340,7 @@ class OutlineReader:
         self.measures(paragraph, start, end)
 
     def outside(self, paragraph: Paragraph, start: int) -> None:
+        """A paragraph before any problem: a category's tally, or a warning."""
         category = self.category
         tally = read_tally(paragraph) if start == 0 else None
         if category is not None and not category.problems and tally is not None:
@@ -422,6 +429,7 @@ class OutlineReader:
         marker: str | None,
         items: Sequence[object],
     ) -> None:
+        """Append one measure, warning about empty items and ordinals out of sequence."""
         problem = self.problem
         assert problem is not None
         raw = paragraph.text[start:end]

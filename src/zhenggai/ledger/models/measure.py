@@ -57,6 +57,10 @@ class Measure(models.Model):
         verbose_name=_("配合部门"),
     )
     deadline = models.DateField(_("完成时限"), null=True, blank=True)
+    # The latest approved extension (延期), kept beside the original deadline, which never
+    # changes. Maintained by ``zhenggai.supervision.services.extensions`` in the same
+    # transaction as the approval, so lists read one column instead of a subquery.
+    extended_deadline = models.DateField(_("延期至"), null=True, blank=True)
     # 台账 columns with no workflow meaning, kept so a spreadsheet ledger round-trips.
     goal = models.TextField(_("整改目标"), blank=True, default="", db_default="")
     owner_name = models.CharField(_("责任人"), max_length=100, blank=True, default="", db_default="")

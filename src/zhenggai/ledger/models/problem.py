@@ -36,6 +36,10 @@ class Problem(models.Model):
         default=ProblemStatus.NOT_STARTED, db_index=True,
     )
     is_public = models.BooleanField(_("可公开"), default=True)
+    # 反弹: a follow-up check (回头看) found the problem not fixed after closure. Set by
+    # ``zhenggai.supervision.services.followup``.
+    rebound = models.BooleanField(_("反弹"), default=False, db_default=False)
+    rebound_on = models.DateField(_("反弹日期"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -78,6 +78,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {mark} {warning.get('message')}{line}")
 
     def import_(self, data: dict[str, Any], options: dict[str, Any], name: str) -> str:
+        """Import into ``--inspection``, or a new inspection of ``--unit`` in ``--round``."""
         actor = self.actor(options["user"])
         if options["inspection"]:
             inspection = (
@@ -108,6 +109,7 @@ class Command(BaseCommand):
 
     @staticmethod
     def actor(username: str | None) -> User | None:
+        """The active user named by ``--user``, or ``None``."""
         if not username:
             return None
         user = User.objects.filter(username=username, is_active=True).first()
