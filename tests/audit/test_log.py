@@ -16,6 +16,7 @@ from django.test import RequestFactory
 
 from tests.world import make_user
 from zhenggai.audit.context import current_ip
+from zhenggai.audit.guard import drop_sql, install_sql
 from zhenggai.audit.log import ChainBreak, record, verify_chain
 from zhenggai.audit.middleware import RequestContextMiddleware
 from zhenggai.audit.models import AuditChainHead, AuditEntry, AuditLogIsAppendOnly
@@ -56,8 +57,16 @@ def chain(db) -> list[AuditEntry]:
 
 
 def raw(sql: str, *params: object) -> None:
+    """Run SQL as the database owner would: with the append-only triggers dropped first
+    (they refuse such statements otherwise, see tests/security/test_audit_store.py)."""
+    vendor = connection.vendor
     with connection.cursor() as cursor:
+        for statement in drop_sql(vendor):
+            cursor.execute(statement)
         cursor.execute(sql.replace("TABLE", AuditEntry._meta.db_table), params)
+        for statement in install_sql(vendor):
+            if not statement.lstrip().startswith(("CREATE TABLE", "CREATE OR REPLACE")):
+                cursor.execute(statement)
 
 
 def test_entries_link_to_their_predecessor(chain: list[AuditEntry]) -> None:

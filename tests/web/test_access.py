@@ -6,8 +6,8 @@ import pytest
 from django.test import Client
 
 from tests.web.helpers import pdf, url
-from tests.world import World
-from zhenggai.ledger.services import workflow
+from tests.world import TODAY, World
+from zhenggai.ledger.services import plan, workflow
 
 PERSONAS = [
     "secretary",
@@ -78,11 +78,39 @@ MATRIX = {
         _only({"secretary", "leader", "leader2", "outsider_secretary", "outsider_leader"}),
     ),
     "web:overview": (lambda w: (), _only({"office"})),
+    # Building the ledger (整改办; the office may add categories, problems and measures too).
+    "web:category.add": (lambda w: (w.a.inspection.pk,), _seen_by_a({"coordinator", "office"})),
+    "web:problem.add": (lambda w: (w.a.inspection.pk,), _seen_by_a({"coordinator", "office"})),
+    "web:measure.add": (lambda w: (w.a.problems[0].pk,), _seen_by_a({"coordinator", "office"})),
+    "web:measure.edit": (lambda w: (w.a.measures[0].pk,), _seen_by_a({"coordinator"})),
+    "web:milestone.add": (lambda w: (w.a.measures[0].pk,), _seen_by_a({"coordinator"})),
+    "web:milestone.done": (
+        lambda w: (w.a.measures[0].milestones.get().pk,),
+        _seen_by_a({"coordinator", "dept", "dept_support"}),
+    ),
+    "web:plan.approve": (lambda w: (w.a.inspection.pk,), _seen_by_a({"secretary"})),
+    # Outcomes: the whole unit reads them; departments see only their own measures.
+    "web:outcomes": (lambda w: (w.a.inspection.pk,), _seen_by_a(UNIT_A - {"dept", "dept_support"})),
+    "web:accountability.add": (
+        lambda w: (w.a.inspection.pk,),
+        _seen_by_a({"inspector", "coordinator"}),
+    ),
+    "web:institution.add": (lambda w: (w.a.inspection.pk,), _seen_by_a({"coordinator"})),
+    "web:recovery.add": (lambda w: (w.a.inspection.pk,), _seen_by_a({"coordinator"})),
 }
 
 #: Views that change something take GET (the confirmation) and POST; the rest only GET.
 ACTIONS = {
     name for name in MATRIX if name.startswith("web:measure.") and name != "web:measure.detail"
+} | {
+    "web:category.add",
+    "web:problem.add",
+    "web:milestone.add",
+    "web:milestone.done",
+    "web:plan.approve",
+    "web:accountability.add",
+    "web:institution.add",
+    "web:recovery.add",
 }
 
 
@@ -91,6 +119,7 @@ def evidence_world(world: World) -> World:
     workflow.report_progress(
         measure=world.a.measures[0], actor=world.dept, text="进展", files=[pdf()]
     )
+    plan.add_milestone(measure=world.a.measures[0], title="完成初稿", due_date=TODAY)
     return world
 
 
@@ -104,10 +133,21 @@ def test_role_url_matrix(evidence_world: World, as_user, name: str, persona: str
     assert response.status_code == expected[persona]
 
 
+def _url_names(patterns: list) -> set[str]:
+    """The names of the patterns, including those of included modules."""
+    names: set[str] = set()
+    for pattern in patterns:
+        if hasattr(pattern, "url_patterns"):
+            names |= _url_names(pattern.url_patterns)
+        elif pattern.name:
+            names.add(f"web:{pattern.name}")
+    return names
+
+
 def test_matrix_covers_every_page() -> None:
     from zhenggai.web.urls import urlpatterns
 
-    names = {f"web:{p.name}" for p in urlpatterns} - {"web:login", "web:logout"}
+    names = _url_names(urlpatterns) - {"web:login", "web:logout"}
     assert names == set(MATRIX)
 
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from zhenggai.accounts.fields import EncryptedTextField
 
 
 class OrganisationKind(models.TextChoices):
@@ -63,6 +66,14 @@ class User(AbstractUser):
 
     display_name = models.CharField(_("姓名"), max_length=50, blank=True)
     title = models.CharField(_("职务"), max_length=100, blank=True)
+    # 等保 身份鉴别 (docs/security.md): initial passwords are changed at first login,
+    # passwords expire, and the demo's accounts are marked as such.
+    must_change_password = models.BooleanField(_("下次登录须修改密码"), default=False, db_default=False)
+    password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
+    is_demo = models.BooleanField(_("演示账号"), default=False, db_default=False, editable=False)
+    # Personal data, encrypted at rest and shown masked (docs/security.md §personal data).
+    phone = EncryptedTextField(_("手机号"), null=True, blank=True)
+    id_number = EncryptedTextField(_("身份证号"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("用户")
@@ -70,6 +81,10 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.username
+
+    def set_password(self, raw_password: str | None) -> None:
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
 
 
 class Role(models.TextChoices):
@@ -117,3 +132,56 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.organisation}"
+
+
+# ---------------------------------------------------------------- sign-in security
+
+
+class LockKind(models.TextChoices):
+    ACCOUNT = "account", _("账号")
+    ADDRESS = "address", _("地址")
+
+
+class LoginFailure(models.Model):
+    """One failed sign-in (wrong password or code), kept only to count towards a lock.
+
+    ``username`` is the name as typed (normalised), whether or not such an account exists,
+    so that an unknown name locks exactly like a real one.
+    """
+
+    username = models.CharField(max_length=150, db_index=True)
+    ip = models.GenericIPAddressField(null=True, blank=True, db_index=True)
+    at = models.DateTimeField(db_index=True, default=timezone.now)
+
+    class Meta:
+        verbose_name = _("登录失败")
+        verbose_name_plural = _("登录失败")
+
+
+class LoginLock(models.Model):
+    """A temporary lock of an account name or a client address."""
+
+    kind = models.CharField(max_length=10, choices=LockKind.choices)
+    key = models.CharField(max_length=150)
+    until = models.DateTimeField(db_index=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("登录锁定")
+        verbose_name_plural = _("登录锁定")
+        indexes = [models.Index(fields=["kind", "key", "until"], name="loginlock_lookup_idx")]
+
+
+class TotpDevice(models.Model):
+    """The user's TOTP authenticator (RFC 6238). The secret is encrypted at rest."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="totp_device")
+    secret = EncryptedTextField()
+    confirmed = models.BooleanField(default=False)
+    #: The last accepted 30-second time step: a code is accepted once, never again.
+    last_step = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("动态口令设备")
+        verbose_name_plural = _("动态口令设备")

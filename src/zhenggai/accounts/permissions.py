@@ -38,7 +38,10 @@ class Action(StrEnum):
     REOPEN = "reopen"  # 主要负责人 or 巡察办 (回头看)
     RECORD_ACCOUNTABILITY = "record_accountability"  # 纪检监察 or 整改办
     RECORD_OUTCOME = "record_outcome"  # 整改办: institutions, recovered funds
-    SUPERVISE = "supervise"  # 巡察办
+    SUPERVISE = "supervise"  # 巡察办: 督办单, 回头看, light rules
+    REQUEST_EXTENSION = "request_extension"  # 牵头部门: 延期申请
+    DECIDE_EXTENSION = "decide_extension"  # 责任领导 or 主要负责人: approve or reject it
+    ANSWER_ORDER = "answer_order"  # 整改办 or 主要负责人 answers a 督办单
 
 
 FULL_UNIT_ROLES = frozenset({Role.SECRETARY, Role.LEADER, Role.COORDINATOR, Role.INSPECTOR})
@@ -222,6 +225,13 @@ def can_on_measure(user: User | Any, action: Action, measure: Measure) -> bool:
         return _unit_has(scope, unit.pk, Role.SECRETARY) or _office_over(scope, unit.path)
     if action == Action.EDIT_LEDGER:
         return _unit_has(scope, unit.pk, Role.COORDINATOR)
+    if action == Action.REQUEST_EXTENSION:
+        return measure.lead_department_id in scope.department_ids
+    if action == Action.DECIDE_EXTENSION:
+        leads = measure.responsible_leader_id == user.pk and _unit_has(scope, unit.pk, Role.LEADER)
+        return leads or _unit_has(scope, unit.pk, Role.SECRETARY)
+    if action == Action.SUPERVISE:
+        return _office_over(scope, unit.path)
     return False
 
 
@@ -242,6 +252,8 @@ def can_on_inspection(user: User | Any, action: Action, inspection: Inspection) 
         return _unit_has(scope, unit.pk, Role.COORDINATOR)
     if action == Action.SUPERVISE:
         return _office_over(scope, unit.path)
+    if action == Action.ANSWER_ORDER:
+        return _unit_has(scope, unit.pk, Role.COORDINATOR, Role.SECRETARY)
     return False
 
 

@@ -67,6 +67,7 @@ def grant_role(*, user: User, organisation: Organisation, role: str, actor: Any 
             _("同一账号不能兼任系统管理员、安全管理员、审计管理员中的两个。"),
             "No account may hold two of the three administrator roles.",
         )
+    _check_separation(user=user, role=role, actor=actor)
     membership, created = Membership.objects.get_or_create(user=user, organisation=organisation, role=role)
     if created:
         record(
@@ -74,3 +75,48 @@ def grant_role(*, user: User, organisation: Organisation, role: str, actor: Any 
             after={"user": user.username, "organisation": organisation.name, "role": role.value},
         )
     return membership
+
+
+def _check_separation(*, user: User, role: Role, actor: Any) -> None:
+    """三员分立: nobody changes their own roles; an administrator holds no business role."""
+    if actor is not None and getattr(actor, "pk", None) == user.pk:
+        raise DomainError(_("不能修改自己的角色。"), "Nobody may change their own roles.")
+    held = set(Membership.objects.filter(user=user).values_list("role", flat=True))
+    if (role in ADMIN_ROLES and held - ADMIN_ROLES) or (role not in ADMIN_ROLES and held & ADMIN_ROLES):
+        raise DomainError(
+            _("管理员账号不能同时担任业务角色。"),
+            "An administrator account cannot also hold a business role.",
+        )
+
+
+@transaction.atomic
+def revoke_role(*, membership: Membership, actor: Any = None) -> None:
+    """Take a role away (audited); the counterpart of :func:`grant_role`."""
+    if actor is not None and getattr(actor, "pk", None) == membership.user_id:
+        raise DomainError(_("不能修改自己的角色。"), "Nobody may change their own roles.")
+    record(
+        "membership.revoked", actor=actor, obj=membership,
+        organisation_id=membership.organisation_id,
+        before={
+            "user": membership.user.username, "organisation": membership.organisation.name,
+            "role": membership.role,
+        },
+    )
+    membership.delete()
+
+
+def reveal_personal(*, subject: User, actor: Any) -> dict[str, str]:
+    """The unmasked phone and ID number of ``subject``: for the person and the security
+    administrator only, and every reading is written to the audit log (check 29)."""
+    from zhenggai.accounts.permissions import scope_of
+
+    allowed = actor.pk == subject.pk or Role.SECADMIN in scope_of(actor).admin_roles
+    record(
+        "personal.revealed", actor=actor, obj=subject, success=allowed,
+        after={"fields": ["phone", "id_number"], "subject": subject.username},
+    )
+    if not allowed:
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied
+    return {"phone": subject.phone or "", "id_number": subject.id_number or ""}

@@ -17,9 +17,7 @@ DEFAULTS: dict[str, Any] = {
     # Requests per token (or signed-in user) per minute; over it: 429 with Retry-After.
     "ZHENGGAI_API_RATE_PER_MINUTE": env_int("ZHENGGAI_API_RATE_PER_MINUTE", 600, minimum=1),
     # ``api.token_used`` is audited at most once per token per this many seconds.
-    "ZHENGGAI_API_TOKEN_AUDIT_SECONDS": env_int(
-        "ZHENGGAI_API_TOKEN_AUDIT_SECONDS", 60, minimum=1
-    ),
+    "ZHENGGAI_API_TOKEN_AUDIT_SECONDS": env_int("ZHENGGAI_API_TOKEN_AUDIT_SECONDS", 60, minimum=1),
     # Active tokens one user may hold at once.
     "ZHENGGAI_API_MAX_TOKENS": env_int("ZHENGGAI_API_MAX_TOKENS", 20, minimum=1),
     # Deliver webhooks right after the emitting transaction commits (embedded default);
@@ -27,9 +25,6 @@ DEFAULTS: dict[str, Any] = {
     "ZHENGGAI_WEBHOOKS_INLINE": env_bool("ZHENGGAI_WEBHOOKS_INLINE", False),
     "ZHENGGAI_WEBHOOK_TIMEOUT_SECONDS": env_int("ZHENGGAI_WEBHOOK_TIMEOUT_SECONDS", 5, minimum=1),
     "ZHENGGAI_WEBHOOK_MAX_ATTEMPTS": env_int("ZHENGGAI_WEBHOOK_MAX_ATTEMPTS", 8, minimum=1),
-    # Lights (江津 rule): overdue → red, ≤ yellow days → yellow, ≤ green days → green.
-    "ZHENGGAI_LIGHT_YELLOW_DAYS": env_int("ZHENGGAI_LIGHT_YELLOW_DAYS", 10, minimum=0),
-    "ZHENGGAI_LIGHT_GREEN_DAYS": env_int("ZHENGGAI_LIGHT_GREEN_DAYS", 20, minimum=0),
 }
 
 

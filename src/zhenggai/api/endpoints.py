@@ -37,9 +37,10 @@ MANAGING_UNIT_ROLES = frozenset({Role.COORDINATOR, Role.SECRETARY})
 
 
 def can_manage(user: Any, organisation: Organisation) -> bool:
-    if organisation.kind == OrganisationKind.UNIT and scope_of(user).unit_roles.get(
-        organisation.pk, set()
-    ) & MANAGING_UNIT_ROLES:
+    if (
+        organisation.kind == OrganisationKind.UNIT
+        and scope_of(user).unit_roles.get(organisation.pk, set()) & MANAGING_UNIT_ROLES
+    ):
         return True
     return organisation.kind != OrganisationKind.DEPARTMENT and can_register_in(user, organisation)
 
@@ -116,11 +117,19 @@ def create_endpoint(
     events = sorted(set(events))
     _check(url, events, algorithm)
     endpoint = WebhookEndpoint.objects.create(
-        organisation=organisation, url=url, secret=f"whsec_{secrets.token_urlsafe(32)}",
-        events=events, algorithm=algorithm, created_by=actor, created_at=now or timezone.now(),
+        organisation=organisation,
+        url=url,
+        secret=f"whsec_{secrets.token_urlsafe(32)}",
+        events=events,
+        algorithm=algorithm,
+        created_by=actor,
+        created_at=now or timezone.now(),
     )
     record(
-        "api.webhook_created", actor=actor, obj=endpoint, organisation_id=organisation.pk,
+        "api.webhook_created",
+        actor=actor,
+        obj=endpoint,
+        organisation_id=organisation.pk,
         after=_audit_view(endpoint),
     )
     return endpoint
@@ -143,8 +152,12 @@ def update_endpoint(
     _check(endpoint.url, endpoint.events, endpoint.algorithm)
     endpoint.save(update_fields=["url", "events", "active"])
     record(
-        "api.webhook_updated", actor=actor, obj=endpoint,
-        organisation_id=endpoint.organisation_id, before=before, after=_audit_view(endpoint),
+        "api.webhook_updated",
+        actor=actor,
+        obj=endpoint,
+        organisation_id=endpoint.organisation_id,
+        before=before,
+        after=_audit_view(endpoint),
     )
     return endpoint
 
@@ -152,8 +165,11 @@ def update_endpoint(
 @transaction.atomic
 def delete_endpoint(*, actor: Any, endpoint: WebhookEndpoint) -> None:
     record(
-        "api.webhook_deleted", actor=actor, obj=endpoint,
-        organisation_id=endpoint.organisation_id, before=_audit_view(endpoint),
+        "api.webhook_deleted",
+        actor=actor,
+        obj=endpoint,
+        organisation_id=endpoint.organisation_id,
+        before=_audit_view(endpoint),
     )
     endpoint.delete()
 
@@ -166,11 +182,15 @@ def redeliver(
     with transaction.atomic():
         delivery = WebhookDelivery.objects.select_for_update().get(pk=delivery.pk)
         delivery.status, delivery.next_attempt_at, delivery.attempts = (
-            DeliveryStatus.PENDING, now, 0,
+            DeliveryStatus.PENDING,
+            now,
+            0,
         )
         delivery.save(update_fields=["status", "next_attempt_at", "attempts"])
         record(
-            "api.webhook_redelivered", actor=actor, obj=delivery,
+            "api.webhook_redelivered",
+            actor=actor,
+            obj=delivery,
             organisation_id=delivery.endpoint.organisation_id,
             after={"event": delivery.event, "event_id": str(delivery.event_id)},
         )

@@ -130,9 +130,7 @@ def install(api: NinjaAPI) -> None:
         if isinstance(exc, PermissionRefused):
             return error_response(403, "permission_denied", exc.message, exc.english, exc.field)
         if exc.field == "version":  # the service's own lost-update guard
-            return error_response(
-                412, "precondition_failed", exc.message, exc.english, exc.field
-            )
+            return error_response(412, "precondition_failed", exc.message, exc.english, exc.field)
         return error_response(400, "domain_error", exc.message, exc.english or "", exc.field)
 
     @api.exception_handler(ValidationError)

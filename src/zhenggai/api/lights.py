@@ -1,58 +1,53 @@
-"""The light (红黄绿灯) of a measure, from its deadline, until supervision provides it.
+"""The light (红黄绿灯) of measures, as the supervision module computes it.
 
-The 江津 rule (reference/standards.md §3.5): closed → ``closed`` (never red); past
-the deadline → ``red``; at most ``ZHENGGAI_LIGHT_YELLOW_DAYS`` (10) days left →
-``yellow``; at most ``ZHENGGAI_LIGHT_GREEN_DAYS`` (20) → ``green``; further away or
-without a deadline → ``none``. When a supervision module with its own rules exists,
-this is the one function to point at it.
+:mod:`zhenggai.supervision.lights` owns the rule (江津: overdue → red, ≤ 10 days →
+yellow, ≤ 20 days → green, further → none, closed → closed; approved extensions move
+the effective deadline; per-jurisdiction overrides) and writes it as a database
+expression, so that lists annotate and filter by light in the same query. This module
+only adapts it to the API's rows.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
+from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
-from zhenggai.api.conf import setting
-from zhenggai.ledger.models import MeasureStatus
+from zhenggai.supervision import lights as supervision
+from zhenggai.supervision.models import Light
 
-
-class Light(StrEnum):
-    RED = "red"
-    YELLOW = "yellow"
-    GREEN = "green"
-    NONE = "none"
-    CLOSED = "closed"
+__all__ = ["Light", "annotate", "days_left", "light_counts", "overdue_q", "with_light"]
 
 
-def light_of(status: str, deadline: dt.date | None, today: dt.date) -> tuple[Light, int | None]:
-    """The light and the days left (negative when overdue, ``None`` without a deadline)."""
-    days = (deadline - today).days if deadline is not None else None
-    if status == MeasureStatus.CLOSED:
-        return Light.CLOSED, days
-    if days is None:
-        return Light.NONE, None
-    if days < 0:
-        return Light.RED, days
-    if days <= setting("ZHENGGAI_LIGHT_YELLOW_DAYS"):
-        return Light.YELLOW, days
-    if days <= setting("ZHENGGAI_LIGHT_GREEN_DAYS"):
-        return Light.GREEN, days
-    return Light.NONE, days
+def annotate(rows: QuerySet[Any], today: dt.date) -> QuerySet[Any]:
+    """``light`` and ``effective_deadline`` on every row."""
+    return supervision.annotate_lights(rows, today)
 
 
-def light_q(light: Light, today: dt.date) -> Q:
-    """The same rule as a filter on measures (deadline and status columns are indexed)."""
-    open_ = ~Q(status=MeasureStatus.CLOSED)
-    yellow = today + dt.timedelta(days=setting("ZHENGGAI_LIGHT_YELLOW_DAYS"))
-    green = today + dt.timedelta(days=setting("ZHENGGAI_LIGHT_GREEN_DAYS"))
-    if light == Light.CLOSED:
-        return Q(status=MeasureStatus.CLOSED)
-    if light == Light.RED:
-        return open_ & Q(deadline__lt=today)
-    if light == Light.YELLOW:
-        return open_ & Q(deadline__gte=today, deadline__lte=yellow)
-    if light == Light.GREEN:
-        return open_ & Q(deadline__gt=yellow, deadline__lte=green)
-    return open_ & (Q(deadline__isnull=True) | Q(deadline__gt=green))
+def overdue_q(today: dt.date) -> Q:
+    """逾期: past the effective deadline (extension included) and not closed."""
+    return supervision.overdue_q(today)
+
+
+def light_counts(rows: QuerySet[Any], today: dt.date) -> dict[str, int]:
+    return supervision.light_counts(rows, today)
+
+
+def with_light(measure: Any, today: dt.date) -> Any:
+    """Set ``light`` and ``effective_deadline`` on one loaded measure (one query)."""
+    from zhenggai.ledger.models import Measure
+
+    row = (
+        annotate(Measure.objects.filter(pk=measure.pk), today)
+        .values("light", "effective_deadline")
+        .first()
+    )
+    if row is not None:
+        measure.light, measure.effective_deadline = row["light"], row["effective_deadline"]
+    return measure
+
+
+def days_left(measure: Any, today: dt.date) -> int | None:
+    deadline = getattr(measure, "effective_deadline", None) or measure.deadline
+    return (deadline - today).days if deadline is not None else None

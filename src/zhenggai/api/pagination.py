@@ -50,7 +50,10 @@ def sorts(*specs: tuple[str, type, bool]) -> dict[str, Sort]:
 
 def _bad_cursor() -> ApiError:
     return ApiError(
-        400, "invalid_cursor", _("分页游标无效。"), "The cursor is not valid for this list.",
+        400,
+        "invalid_cursor",
+        _("分页游标无效。"),
+        "The cursor is not valid for this list.",
         field="cursor",
     )
 
@@ -108,8 +111,10 @@ def _after(sort: Sort, value: Any, pk: int) -> Q:
 def _ordering(sort: Sort) -> list[Any]:
     if sort.field in ("id", "pk"):
         return ["-pk" if sort.descending else "pk"]
-    key = F(sort.field).desc(nulls_last=True) if sort.descending else F(sort.field).asc(
-        nulls_last=True
+    key = (
+        F(sort.field).desc(nulls_last=True)
+        if sort.descending
+        else F(sort.field).asc(nulls_last=True)
     )
     return [key, "-pk" if sort.descending else "pk"]
 
@@ -120,13 +125,14 @@ class Page:
     next_cursor: str | None
 
 
-def keyset_page(
-    rows: QuerySet[Any], *, sort: Sort, cursor: str | None, limit: int
-) -> Page:
+def keyset_page(rows: QuerySet[Any], *, sort: Sort, cursor: str | None, limit: int) -> Page:
     """One page of ``rows`` in ``sort`` order after ``cursor`` (``None``: the first page)."""
     if not 1 <= limit <= MAX_LIMIT:  # the schema refuses these first; a direct caller too
         raise ApiError(
-            422, "validation_error", _("limit 须在1到200之间。"), "limit must be 1..200.",
+            422,
+            "validation_error",
+            _("limit 须在1到200之间。"),
+            "limit must be 1..200.",
             field="limit",
         )
     if cursor:

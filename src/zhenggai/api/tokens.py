@@ -87,7 +87,11 @@ def create_token(
         prefix = secrets.token_hex(4)
     raw = f"{TOKEN_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
     token = ApiToken.objects.create(
-        user=user, name=name, prefix=prefix, secret_hash=_digest(raw), created_at=now,
+        user=user,
+        name=name,
+        prefix=prefix,
+        secret_hash=_digest(raw),
+        created_at=now,
         expires_at=expires_at,
     )
     record(

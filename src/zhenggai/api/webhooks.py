@@ -129,8 +129,12 @@ def emit(
     created = WebhookDelivery.objects.bulk_create(
         [
             WebhookDelivery(
-                endpoint=endpoint, event_id=event_id, event=event, payload=payload,
-                next_attempt_at=now, created_at=now,
+                endpoint=endpoint,
+                event_id=event_id,
+                event=event,
+                payload=payload,
+                next_attempt_at=now,
+                created_at=now,
             )
             for endpoint in endpoints
             if endpoint.pk not in known
@@ -195,7 +199,9 @@ def post(url: str, body: bytes, headers: dict[str, str], timeout: float) -> Outc
 
 def backoff(attempts: int) -> dt.timedelta:
     """Wait after the ``attempts``-th failure: 30 s × 2^(n-1), at most 6 h."""
-    return dt.timedelta(seconds=min(BACKOFF_BASE_SECONDS * 2 ** max(attempts - 1, 0), BACKOFF_CAP_SECONDS))
+    return dt.timedelta(
+        seconds=min(BACKOFF_BASE_SECONDS * 2 ** max(attempts - 1, 0), BACKOFF_CAP_SECONDS)
+    )
 
 
 def attempt(delivery: WebhookDelivery, *, now: dt.datetime | None = None) -> WebhookDelivery:
@@ -210,7 +216,9 @@ def attempt(delivery: WebhookDelivery, *, now: dt.datetime | None = None) -> Web
         "X-Zhenggai-Event": delivery.event,
         "X-Zhenggai-Event-Id": str(delivery.event_id),
         "X-Zhenggai-Delivery": str(delivery.pk),
-        "X-Zhenggai-Signature": signature_header(endpoint.algorithm, endpoint.secret, timestamp, body),
+        "X-Zhenggai-Signature": signature_header(
+            endpoint.algorithm, endpoint.secret, timestamp, body
+        ),
     }
     outcome = post(endpoint.url, body, headers, setting("ZHENGGAI_WEBHOOK_TIMEOUT_SECONDS"))
     delivery.attempts += 1
@@ -226,11 +234,18 @@ def attempt(delivery: WebhookDelivery, *, now: dt.datetime | None = None) -> Web
     if not outcome.ok:
         logger.warning(
             "webhook delivery %s to endpoint %s (%s) failed: %s",
-            delivery.pk, endpoint.pk, urlsplit(endpoint.url).hostname, outcome.error,
+            delivery.pk,
+            endpoint.pk,
+            urlsplit(endpoint.url).hostname,
+            outcome.error,
         )
     delivery.save(
         update_fields=[
-            "attempts", "last_attempt_at", "response_code", "last_error", "status",
+            "attempts",
+            "last_attempt_at",
+            "response_code",
+            "last_error",
+            "status",
             "next_attempt_at",
         ]
     )
@@ -260,7 +275,8 @@ def emit_red_lights(today: dt.date, *, now: dt.datetime | None = None) -> int:
     from zhenggai.ledger.models import Measure, MeasureStatus
 
     endpoints = [
-        e for e in WebhookEndpoint.objects.filter(active=True).select_related("organisation")
+        e
+        for e in WebhookEndpoint.objects.filter(active=True).select_related("organisation")
         if WebhookEvent.LIGHT_RED in e.events
     ]
     if not endpoints:
@@ -278,7 +294,9 @@ def emit_red_lights(today: dt.date, *, now: dt.datetime | None = None) -> int:
     for measure in measures.iterator(chunk_size=500):
         event_id = uuid.uuid5(EVENT_NAMESPACE, f"light_red:{measure.pk}:{measure.deadline}")
         created += len(
-            emit(WebhookEvent.LIGHT_RED, measure, measure.inspection.unit, event_id=event_id, now=now)
+            emit(
+                WebhookEvent.LIGHT_RED, measure, measure.inspection.unit, event_id=event_id, now=now
+            )
         )
     return created
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.ipv6 import clean_ipv6_address
 
 from zhenggai.audit.context import current_ip
-from zhenggai.audit.models import AuditChainHead, AuditEntry
+from zhenggai.audit.models import AuditChainHead, AuditCheckpoint, AuditEntry
 
 
 def record(
@@ -53,15 +53,19 @@ def record(
     return entry
 
 
+def escape_name(text: str) -> str:
+    """Control and format characters (and the backslash) escaped, so that a crafted name
+    cannot forge lines or reorder text in the log; Chinese names stay readable."""
+    return "".join(
+        ch if ch.isprintable() and ch != "\\" else ch.encode("unicode_escape").decode("ascii")
+        for ch in str(text)
+    )[:150]
+
+
 def _actor_name(actor: Any) -> str:
     if actor is None:
         return "system"
-    # Control and format characters (and the backslash) are escaped so that a crafted
-    # username cannot forge lines or reorder text; Chinese names stay readable.
-    return "".join(
-        ch if ch.isprintable() and ch != "\\" else ch.encode("unicode_escape").decode("ascii")
-        for ch in str(actor.username)
-    )[:150]
+    return escape_name(actor.username)
 
 
 def _client_address(value: str | None) -> str | None:
@@ -88,12 +92,22 @@ def verify_chain(batch: int = 2000) -> Iterator[ChainBreak]:
     """Yield every entry whose hash or link to its predecessor does not check out.
 
     The entry the chain head names must be in the log: deleting the newest entries
-    leaves every remaining link intact, and only the head tells.
+    leaves every remaining link intact, and only the head tells. After a retention purge
+    the chain starts at the newest checkpoint's anchor, and that checkpoint must be the
+    one a chained ``audit.purged`` entry names.
     """
     genesis = "0" * 64
     head = AuditChainHead.objects.filter(pk=1).values_list("last_hash", flat=True).first()
+    checkpoint = AuditCheckpoint.objects.order_by("-id").first()
     head_seen = head in (None, genesis)
     previous = genesis
+    if checkpoint is not None:
+        previous = checkpoint.anchor
+        attested = AuditEntry.objects.filter(
+            action="audit.purged", after__anchor=checkpoint.anchor, after__purged=checkpoint.purged
+        ).exists()
+        if not attested:
+            yield ChainBreak(checkpoint.first_id, "checkpoint")
     last_id = 0
     while True:
         rows = list(AuditEntry.objects.filter(id__gt=last_id).order_by("id")[:batch])

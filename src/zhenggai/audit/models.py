@@ -94,3 +94,23 @@ class AuditChainHead(models.Model):
 
     class Meta:
         verbose_name = _("审计链")
+
+
+class AuditCheckpoint(models.Model):
+    """Where the chain starts after a retention purge.
+
+    The purge deletes the oldest entries; the first entry kept still links to the hash
+    of the last one deleted. That hash (``anchor``) and the first kept id are recorded
+    here and in the chained ``audit.purged`` entry, so the shortened log still verifies.
+    Rows of this table can be neither changed nor deleted (database triggers).
+    """
+
+    created_at = models.DateTimeField(_("时间"))
+    first_id = models.BigIntegerField(_("保留的第一条"))
+    anchor = models.CharField(max_length=64)
+    purged = models.BigIntegerField(_("清除条数"))
+    cutoff = models.DateTimeField(_("清除此时间之前的记录"))
+
+    class Meta:
+        verbose_name = _("审计链检查点")
+        ordering = ["-id"]

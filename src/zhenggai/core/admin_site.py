@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -17,6 +22,17 @@ class SysadminSite(admin.AdminSite):
 
         user = request.user
         return bool(user.is_active and user.is_authenticated and is_sysadmin(user))
+
+    def login(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        """No second sign-in form: the site's own (lockout, TOTP) is the only way in, and a
+        signed-in account that is not the system administrator gets 403."""
+        from django.contrib.auth.views import redirect_to_login
+
+        if request.user.is_authenticated:
+            if self.has_permission(request):
+                return redirect("admin:index")
+            raise PermissionDenied
+        return redirect_to_login(request.GET.get("next") or reverse("admin:index"))
 
 
 class ZhenggaiAdminConfig(AdminConfig):

@@ -79,6 +79,10 @@ def _user(username: str, name: str, password: str) -> User:
     user.display_name = name
     user.set_password(password)
     user.is_active = True
+    # A printed password is an initial one: outside demo mode (ZHENGGAI_DEMO) these accounts
+    # must change it and, for the office and the 三员, set up TOTP (docs/security.md).
+    user.is_demo = True
+    user.must_change_password = True
     user.save()
     return user
 

@@ -10,3 +10,5 @@ from zhenggai.settings.base import *  # noqa: F403
 from zhenggai.settings.base import MIDDLEWARE
 
 MIDDLEWARE = ["zhenggai.scale.middleware.ServerTimingMiddleware", *MIDDLEWARE]
+# The benchmark signs its personas in with a password only (no authenticator to ask).
+ZHENGGAI_TOTP_ROLES: list[str] = []

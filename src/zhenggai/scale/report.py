@@ -120,6 +120,8 @@ def table(payload: dict[str, Any]) -> str:
             f"{load['write_p95']:.0f} ms).",
         ]
     conflict = payload.get("conflict")
+    if conflict and conflict.get("note"):
+        lines += ["", f"Two editors, one measure: {conflict['note']}."]
     if conflict and conflict.get("checked"):
         lines += [
             "",

@@ -12,8 +12,10 @@ from django.utils.translation import gettext_lazy as _
 
 from zhenggai.settings.env import (
     env_bool,
+    env_choice,
     env_data_dir,
     env_database_url,
+    env_hex_key,
     env_int,
     env_list,
     env_str,
@@ -46,21 +48,25 @@ INSTALLED_APPS = [
     "zhenggai.documents",
     "zhenggai.quality",
     "zhenggai.web",
+    "zhenggai.api",
     "zhenggai.public",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "zhenggai.web.security_middleware.SecurityHeadersMiddleware",
+    "zhenggai.audit.middleware.RequestContextMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "zhenggai.accounts.middleware.SessionSecurityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "zhenggai.audit.middleware.RequestContextMiddleware",
+    "zhenggai.audit.middleware.AccessAuditMiddleware",
 ]
 
 ROOT_URLCONF = "zhenggai.urls"
@@ -106,11 +112,26 @@ LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:login"
 
+# Password rules (docs/security.md, checks 1 and 2): length, character classes, common
+# passwords (Django's list plus ours) and context words (user name, unit names).
+ZHENGGAI_PASSWORD_MIN_LENGTH = env_int("ZHENGGAI_PASSWORD_MIN_LENGTH", 8, minimum=8)
+ZHENGGAI_PASSWORD_MIN_CLASSES = env_int("ZHENGGAI_PASSWORD_MIN_CLASSES", 3, minimum=1)
+ZHENGGAI_PASSWORD_MAX_AGE_DAYS = env_int("ZHENGGAI_PASSWORD_MAX_AGE_DAYS", 90, minimum=0)
+ZHENGGAI_PASSWORD_CONTEXT_WORDS = env_list("ZHENGGAI_PASSWORD_CONTEXT_WORDS", [])
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": ZHENGGAI_PASSWORD_MIN_LENGTH},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {
+        "NAME": "zhenggai.accounts.passwords.CharacterClassesValidator",
+        "OPTIONS": {"min_classes": ZHENGGAI_PASSWORD_MIN_CLASSES},
+    },
+    {"NAME": "zhenggai.accounts.passwords.ExtraCommonPasswordValidator"},
+    {"NAME": "zhenggai.accounts.passwords.ContextWordsValidator"},
 ]
 
 LANGUAGE_CODE = "zh-hans"
@@ -140,6 +161,47 @@ CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# ---------------------------------------------------------------- 等保 level 3 baseline
+# Every value below is documented in docs/security.md with its default and its check.
+#: Demo mode: accounts created by ``zhenggai demo`` skip TOTP and the first password change.
+ZHENGGAI_DEMO = env_bool("ZHENGGAI_DEMO", False)
+#: Lock an account name after N failures within the window, for the lock time (checks 3, 4).
+ZHENGGAI_LOCKOUT_FAILURES = env_int("ZHENGGAI_LOCKOUT_FAILURES", 5, minimum=1)
+ZHENGGAI_LOCKOUT_SECONDS = env_int("ZHENGGAI_LOCKOUT_SECONDS", 30 * 60, minimum=60)
+ZHENGGAI_LOCKOUT_WINDOW_SECONDS = env_int("ZHENGGAI_LOCKOUT_WINDOW_SECONDS", 30 * 60, minimum=60)
+#: ... and a client address after N failures (any names) within the same window.
+ZHENGGAI_LOCKOUT_ADDRESS_FAILURES = env_int("ZHENGGAI_LOCKOUT_ADDRESS_FAILURES", 20, minimum=1)
+#: Addresses of reverse proxies whose X-Forwarded-For is believed (else REMOTE_ADDR counts).
+ZHENGGAI_TRUSTED_PROXIES = env_list("ZHENGGAI_TRUSTED_PROXIES", [])
+#: Idle timeout; the absolute limit is SESSION_COOKIE_AGE (ZHENGGAI_SESSION_SECONDS) (check 5).
+ZHENGGAI_SESSION_IDLE_SECONDS = env_int("ZHENGGAI_SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+#: Roles whose sign-in needs a TOTP code (check 6); anyone who enrolled is asked too.
+ZHENGGAI_TOTP_ROLES = env_list(
+    "ZHENGGAI_TOTP_ROLES", ["office", "sysadmin", "secadmin", "auditadmin"]
+)
+ZHENGGAI_TOTP_ISSUER = env_str("ZHENGGAI_TOTP_ISSUER", "整改")
+#: Personal fields (check 27): 64 hex characters, else derived from the secret key.
+ZHENGGAI_FIELD_KEY = env_hex_key("ZHENGGAI_FIELD_KEY", 32)
+ZHENGGAI_FIELD_CIPHER = env_choice("ZHENGGAI_FIELD_CIPHER", ["sm4", "aesgcm"], "sm4")
+ZHENGGAI_FIELD_CIPHERS: list[str] = []
+#: Audit rows younger than this are never purged (网络安全法 第二十一条: at least 180 days).
+ZHENGGAI_AUDIT_RETENTION_DAYS = env_int("ZHENGGAI_AUDIT_RETENTION_DAYS", 180, minimum=180)
+#: Evidence stored per inspected unit, all files together (check 21); 0 switches it off.
+ZHENGGAI_UNIT_QUOTA_BYTES = env_int("ZHENGGAI_UNIT_QUOTA_BYTES", 10 * 1024**3, minimum=0)
+#: The virus scanner every upload passes (check 24): a dotted path to a scanner class.
+ZHENGGAI_AV_SCANNER = env_str(
+    "ZHENGGAI_AV_SCANNER", "zhenggai.ledger.services.antivirus.SignatureScanner"
+)
+ZHENGGAI_CLAMD_ADDRESS = env_str("ZHENGGAI_CLAMD_ADDRESS", "/run/clamav/clamd.ctl")
+#: Content-Security-Policy (check 25): only this site's scripts and styles, never framed.
+ZHENGGAI_CSP = env_str(
+    "ZHENGGAI_CSP",
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'",
+)
 
 # Uploads: limits on evidence files (bytes). Larger requests are refused before saving.
 ZHENGGAI_EVIDENCE_MAX_BYTES = env_int("ZHENGGAI_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)

@@ -121,3 +121,32 @@ def secret_key(name: str, data_dir: Path, *, production: bool) -> str:
         handle.write(key)
     path.chmod(0o600)
     return key
+
+
+def env_choice(name: str, choices: list[str], default: str) -> str:
+    """One of ``choices``; anything else stops start-up naming the variable."""
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    value = value.strip()
+    if value not in choices:
+        allowed = ", ".join(choices)
+        raise ConfigError(name, f"应为 {allowed} 之一,实际为 {value!r}", f"expected one of {allowed}, got {value!r}")
+    return value
+
+
+def env_hex_key(name: str, nbytes: int) -> str | None:
+    """A key given as ``2 * nbytes`` hexadecimal characters, or ``None`` when unset."""
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return None
+    value = value.strip().lower()
+    try:
+        raw = bytes.fromhex(value)
+    except ValueError:
+        raw = b""
+    if len(raw) != nbytes:
+        raise ConfigError(
+            name, f"应为 {2 * nbytes} 个十六进制字符", f"expected {2 * nbytes} hexadecimal characters"
+        )
+    return value

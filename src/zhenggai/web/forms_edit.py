@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.forms.boundfield import BoundField
 from django.utils.translation import gettext_lazy as _
 
@@ -73,6 +74,10 @@ class EditForm(forms.Form):
                 pairs.append((message, english))
         return pairs
 
+    @property
+    def non_field_pairs(self) -> list[tuple[str, str]]:
+        return self.error_pairs(NON_FIELD_ERRORS)
+
     def add_domain_error(self, error: DomainError) -> str | None:
         """Show the service's refusal next to its field (or above the form); returns the field."""
         name = FIELD_ALIASES.get(error.field or "", error.field)
@@ -90,9 +95,9 @@ class EditForm(forms.Form):
         """``aria-invalid`` and ``aria-describedby`` on the inputs that have errors."""
         for name in self.errors:
             if name in self.fields:
-                self.fields[name].widget.attrs.update(
-                    {"aria-invalid": "true", "aria-describedby": f"id_{name}-error"}
-                )
+                field = self.fields[name]
+                described = f"id_{name}-error" + (f" id_{name}_helptext" if field.help_text else "")
+                field.widget.attrs.update({"aria-invalid": "true", "aria-describedby": described})
 
 
 def required(label: str, message: str) -> dict[str, Any]:
@@ -192,9 +197,7 @@ class MeasureForm(EditForm):
         label=_("责任领导"),
         required=False,
         help_text=_("从本单位的分管领导中选择;提交审核前必须指定。"),
-        error_messages={
-            "invalid_choice": _("所选责任领导不是本单位的分管领导,请从列表中选择。")
-        },
+        error_messages={"invalid_choice": _("所选责任领导不是本单位的分管领导,请从列表中选择。")},
     )
     lead_department = forms.ModelChoiceField(
         queryset=None,
@@ -213,9 +216,7 @@ class MeasureForm(EditForm):
             "invalid_pk_value": _("所选配合部门不属于本单位,请从列表中选择。"),
         },
     )
-    deadline = date_field(
-        _("完成时限"), help_text=_("立行立改、限期整改须填写;长期坚持的可不填。")
-    )
+    deadline = date_field(_("完成时限"), help_text=_("立行立改、限期整改须填写;长期坚持的可不填。"))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(

@@ -15,9 +15,15 @@ from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from zhenggai.ledger.models import MeasureStatus
+from zhenggai.supervision import conf
+from zhenggai.supervision.lights import extended_q
+from zhenggai.supervision.lights import overdue_q as _overdue_q
 
-#: A measure whose deadline is this many days away or fewer is 临期.
-NEAR_DAYS = 10
+#: A measure whose deadline is this many days away or fewer is 临期 (the default yellow
+#: threshold of the supervision light rule, standards.md §3.2).
+NEAR_DAYS = conf.get("ZHENGGAI_LIGHT_YELLOW_DAYS")
+
+__all__ = ["extended_q"]
 
 
 class Light(StrEnum):
@@ -51,19 +57,24 @@ class LightInfo:
     light: Light
     label: str
     days_left: int | None  # negative when overdue, None without a deadline
+    extended: bool = False  # an approved extension (已延期) is in force
 
     @property
     def days_late(self) -> int:
         return -self.days_left if self.days_left is not None and self.days_left < 0 else 0
 
 
-def light_of(status: str, deadline: dt.date | None, today: dt.date) -> LightInfo:
+def light_of(
+    status: str, deadline: dt.date | None, today: dt.date, extended: dt.date | None = None
+) -> LightInfo:
     """The light of a measure with ``status`` and ``deadline`` on ``today``.
 
     Closed wins over a past deadline (a closed item is never red); a past deadline wins
-    over "not started" (a draft that is late is late).
+    over "not started" (a draft that is late is late). ``extended`` is the approved
+    extension, which replaces the original deadline for the light (已延期, not 逾期).
     """
-    days = (deadline - today).days if deadline is not None else None
+    effective = extended or deadline
+    days = (effective - today).days if effective is not None else None
     if status == MeasureStatus.CLOSED:
         light = Light.CLOSED
     elif days is not None and days < 0:
@@ -74,31 +85,41 @@ def light_of(status: str, deadline: dt.date | None, today: dt.date) -> LightInfo
         light = Light.NOT_STARTED
     else:
         light = Light.ON_TRACK
-    return LightInfo(light, str(LIGHT_LABELS[light]), days)
+    is_extended = extended is not None and status != MeasureStatus.CLOSED
+    return LightInfo(light, str(LIGHT_LABELS[light]), days, is_extended)
 
 
 def overdue_q(today: dt.date, prefix: str = "") -> Q:
-    """Measures past their deadline and not closed (uses the (inspection, deadline) index)."""
-    return Q(**{f"{prefix}deadline__lt": today}) & ~Q(**{f"{prefix}status": MeasureStatus.CLOSED})
+    """Measures past their effective deadline (an approved extension, else the original)
+    and not closed: the supervision module's definition."""
+    return _overdue_q(today, prefix)
 
 
 def near_q(today: dt.date, prefix: str = "") -> Q:
-    """Measures due today or within :data:`NEAR_DAYS` days, not closed."""
-    return Q(
+    """Measures whose effective deadline is today or within :data:`NEAR_DAYS` days, not closed."""
+    last = today + dt.timedelta(days=NEAR_DAYS)
+    unextended = Q(
         **{
+            f"{prefix}extended_deadline__isnull": True,
             f"{prefix}deadline__gte": today,
-            f"{prefix}deadline__lte": today + dt.timedelta(days=NEAR_DAYS),
+            f"{prefix}deadline__lte": last,
         }
-    ) & ~Q(**{f"{prefix}status": MeasureStatus.CLOSED})
+    )
+    extended = Q(
+        **{f"{prefix}extended_deadline__gte": today, f"{prefix}extended_deadline__lte": last}
+    )
+    return (unextended | extended) & ~Q(**{f"{prefix}status": MeasureStatus.CLOSED})
 
 
 def light_rank_expression(today: dt.date) -> Case:
     """The same rules as :func:`light_of`, as a database expression to sort by."""
+    last = today + dt.timedelta(days=NEAR_DAYS)
     return Case(
         When(status=MeasureStatus.CLOSED, then=Value(LIGHT_RANK[Light.CLOSED])),
-        When(deadline__lt=today, then=Value(LIGHT_RANK[Light.OVERDUE])),
+        When(_overdue_q(today), then=Value(LIGHT_RANK[Light.OVERDUE])),
         When(
-            deadline__lte=today + dt.timedelta(days=NEAR_DAYS),
+            Q(extended_deadline__isnull=True, deadline__lte=last)
+            | Q(extended_deadline__lte=last),
             then=Value(LIGHT_RANK[Light.NEAR]),
         ),
         When(status=MeasureStatus.DRAFT, then=Value(LIGHT_RANK[Light.NOT_STARTED])),

@@ -57,7 +57,8 @@ def count_of(model: type[Model], link: str, condition: Q | None = None) -> Coale
 def with_ledger_columns(
     measures: QuerySet[Measure], *, supporting: bool = True
 ) -> QuerySet[Measure]:
-    """What a ledger row shows: problem, category, people, latest progress, evidence count.
+    """What a ledger row shows: problem, category, people, latest progress, evidence count,
+    open quality flags.
 
     One query for the rows, plus one to prefetch the page's supporting departments when
     the page shows them (``supporting``).
@@ -72,8 +73,20 @@ def with_ledger_columns(
         evidence_count=count_of(Evidence, "measure"),
         last_decision=Subquery(last_review.values("decision")[:1]),
         last_reason=Subquery(last_review.values("reason")[:1]),
+        open_flags=open_flag_count(),
     )
     return rows.prefetch_related("supporting_departments") if supporting else rows
+
+
+def open_flag_count() -> Coalesce:
+    """Open quality flags about the measure (anchored at it or involving it), as an annotation.
+
+    A correlated count in the row query (no query per row): the amber marker on ledger rows.
+    """
+    from zhenggai.quality.models import Flag, FlagStatus
+
+    current_open = Q(flag__is_current=True, flag__status=FlagStatus.OPEN)
+    return count_of(Flag.involved.through, "measure", current_open)
 
 
 def unit_ids_with_role(user: User | Any, role: str) -> set[int]:

@@ -1,21 +1,14 @@
 """The pages, with namespaced dotted names (``web:measure.progress.add``)."""
 
-from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
-from zhenggai.web.views import actions, home, ledger, measure, overview, reviews
+from zhenggai.web.views import actions, auth, home, ledger, measure, overview, reviews
 
 app_name = "web"
 
 urlpatterns = [
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            template_name="web/login.html", redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/", auth.login_view, name="login"),
+    path("logout/", auth.logout_view, name="logout"),
     path("", home.home, name="home"),
     path("inspections/", ledger.inspections, name="inspections"),
     path("inspections/<int:pk>/ledger/", ledger.ledger, name="ledger"),
@@ -47,4 +40,8 @@ urlpatterns = [
     path("evidence/<int:pk>/download/", measure.evidence_download, name="evidence.download"),
     path("reviews/", reviews.reviews, name="reviews"),
     path("overview/", overview.overview, name="overview"),
+    path("", include("zhenggai.web.urls_edit")),
+    path("", include("zhenggai.web.urls_supervision")),
+    path("", include("zhenggai.web.urls_security")),
+    path("", include("zhenggai.web.urls_documents")),
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from ninja import Path, Query, Router, Schema
+from ninja import Path, Query, Router, Status, Schema
 from pydantic import Field
 
 from zhenggai.accounts.models import Organisation, OrganisationKind
@@ -62,9 +62,7 @@ class OrganisationQuery(PageQuery):
     parent: Id | None = None
 
 
-@router.get(
-    "/organisations", response=responses({200: OrganisationPage}), tags=["organisations"]
-)
+@router.get("/organisations", response=responses({200: OrganisationPage}), tags=["organisations"])
 def list_organisations(request: HttpRequest, query: Query[OrganisationQuery]) -> Any:
     """The organisations whose data the caller sees (jurisdictions, units, departments)."""
     rows = visible_organisations(auth_user(request))
@@ -109,17 +107,20 @@ def get_round(request: HttpRequest, pk: int = PK) -> Round:
 
 
 @router.post("/rounds", response=responses({201: RoundOut}), tags=["rounds"])
-def create_round(request: HttpRequest, data: RoundIn) -> tuple[int, Round]:
+def create_round(request: HttpRequest, data: RoundIn) -> Status[Round]:
     """Register a round (巡察办 of the jurisdiction)."""
     user = auth_user(request)
     jurisdiction = visible_organisations(user).filter(pk=data.jurisdiction).first()
     if jurisdiction is None:
         raise Http404
     rnd = plan.create_round(
-        jurisdiction=jurisdiction, name=data.name.strip(), year=data.year, kind=data.kind,
+        jurisdiction=jurisdiction,
+        name=data.name.strip(),
+        year=data.year,
+        kind=data.kind,
         actor=user,
     )
-    return 201, rnd
+    return Status(201, rnd)
 
 
 # ---------------------------------------------------------------- inspections
@@ -140,15 +141,13 @@ def list_inspections(request: HttpRequest, query: Query[InspectionQuery]) -> Any
     return _page(rows, query)
 
 
-@router.get(
-    "/inspections/{pk}", response=responses({200: InspectionOut}), tags=["inspections"]
-)
+@router.get("/inspections/{pk}", response=responses({200: InspectionOut}), tags=["inspections"])
 def get_inspection(request: HttpRequest, pk: int = PK) -> Inspection:
     return get_inspection_for(auth_user(request), pk)
 
 
 @router.post("/inspections", response=responses({201: InspectionOut}), tags=["inspections"])
-def create_inspection(request: HttpRequest, data: InspectionIn) -> tuple[int, Inspection]:
+def create_inspection(request: HttpRequest, data: InspectionIn) -> Status[Inspection]:
     """Register the inspection of a unit in a round (巡察办); due dates default per settings."""
     user = auth_user(request)
     rnd = visible_rounds(user).select_related("jurisdiction").filter(pk=data.round).first()
@@ -156,12 +155,18 @@ def create_inspection(request: HttpRequest, data: InspectionIn) -> tuple[int, In
     if rnd is None or unit is None:
         raise Http404
     inspection = plan.create_inspection(
-        round=rnd, unit=unit, unit_name=data.unit_name.strip(), team=data.team.strip(),
-        period_start=data.period_start, period_end=data.period_end,
-        feedback_date=data.feedback_date, plan_due=data.plan_due, report_due=data.report_due,
+        round=rnd,
+        unit=unit,
+        unit_name=data.unit_name.strip(),
+        team=data.team.strip(),
+        period_start=data.period_start,
+        period_end=data.period_end,
+        feedback_date=data.feedback_date,
+        plan_due=data.plan_due,
+        report_due=data.report_due,
         actor=user,
     )
-    return 201, inspection
+    return Status(201, inspection)
 
 
 @router.post(
@@ -194,11 +199,14 @@ def list_categories(request: HttpRequest, query: Query[PageQuery], pk: int = PK)
     response=responses({201: CategoryOut}),
     tags=["categories"],
 )
-def create_category(request: HttpRequest, data: CategoryIn, pk: int = PK) -> tuple[int, Category]:
+def create_category(request: HttpRequest, data: CategoryIn, pk: int = PK) -> Status[Category]:
     user = auth_user(request)
     inspection = get_inspection_for(user, pk)
-    return 201, plan.add_category(
-        inspection=inspection, title=data.title, number=data.number.strip(), actor=user
+    return Status(
+        201,
+        plan.add_category(
+            inspection=inspection, title=data.title, number=data.number.strip(), actor=user
+        ),
     )
 
 
@@ -229,7 +237,7 @@ def get_problem(request: HttpRequest, pk: int = PK) -> Any:
 
 
 @router.post("/problems", response=responses({201: ProblemOut}), tags=["problems"])
-def create_problem(request: HttpRequest, data: ProblemIn) -> tuple[int, Any]:
+def create_problem(request: HttpRequest, data: ProblemIn) -> Status[Any]:
     """Add a problem under a category (整改办 or the office over the unit)."""
     user = auth_user(request)
     category = (
@@ -240,8 +248,12 @@ def create_problem(request: HttpRequest, data: ProblemIn) -> tuple[int, Any]:
     if category is None:
         raise Http404
     problem = plan.add_problem(
-        category=category, text=data.text, number=data.number.strip(), actor=user,
-        stated_planned=data.stated_planned, stated_done=data.stated_done,
+        category=category,
+        text=data.text,
+        number=data.number.strip(),
+        actor=user,
+        stated_planned=data.stated_planned,
+        stated_done=data.stated_done,
         stated_text=data.stated_text,
     )
-    return 201, problem
+    return Status(201, problem)

@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import Header, Path, Query, Router
+from django.utils.translation import gettext as _
+from ninja import Header, Path, Query, Router, Status
 from pydantic import Field
 
 from zhenggai.accounts.permissions import (
@@ -18,7 +18,7 @@ from zhenggai.accounts.permissions import (
     visible_measures,
 )
 from zhenggai.api import clock
-from zhenggai.api.lights import Light, light_q
+from zhenggai.api.lights import Light, annotate, light_counts, overdue_q
 from zhenggai.api.pagination import keyset_page, page_schema, sorts
 from zhenggai.api.routers.common import (
     auth_user,
@@ -41,6 +41,7 @@ from zhenggai.api.schemas.measures import (
     MilestoneIn,
     MilestoneOut,
 )
+from zhenggai.core.errors import DomainError
 from zhenggai.ledger.models import Measure, MeasureStatus, Milestone
 from zhenggai.ledger.services import plan
 
@@ -78,10 +79,11 @@ def filter_measures(rows: Any, query: MeasureQuery, today: dt.date) -> Any:
     }
     rows = rows.filter(**{k: v for k, v in simple.items() if v is not None})
     if query.overdue is not None:
-        overdue = light_q(Light.RED, today)
+        overdue = overdue_q(today)
         rows = rows.filter(overdue) if query.overdue else rows.exclude(overdue)
+    rows = annotate(rows, today)
     if query.light is not None:
-        rows = rows.filter(light_q(query.light, today))
+        rows = rows.filter(light=query.light)
     return rows
 
 
@@ -110,7 +112,7 @@ def get_measure(request: HttpRequest, response: HttpResponse, pk: int = PK) -> M
 @router.post("/measures", response=responses({201: MeasureOut}))
 def create_measure(
     request: HttpRequest, response: HttpResponse, data: MeasureIn
-) -> tuple[int, Measure]:
+) -> Status[Measure]:
     """Add a measure under a problem (整改办); it starts as a draft."""
     user = auth_user(request)
     problem = get_problem_for(user, data.problem)
@@ -127,7 +129,7 @@ def create_measure(
         deadline=data.deadline,
         actor=user,
     )
-    return 201, with_etag(response, measure)
+    return Status(201, with_etag(response, measure))
 
 
 NOT_NULL = ("text", "kind", "group", "goal", "owner_name", "note")
@@ -153,9 +155,7 @@ def update_measure(
     changes = data.model_dump(exclude_unset=True)
     nulls = [name for name in NOT_NULL if name in changes and changes[name] is None]
     if nulls:
-        from zhenggai.core.errors import DomainError
-
-        raise DomainError("不能清空该字段。", "This field cannot be null.", field=nulls[0])
+        raise DomainError(_("该项不能为空。"), "This field cannot be null.", field=nulls[0])
     supporting = changes.pop("supporting_departments", None)
     if "responsible_leader" in changes:
         changes["responsible_leader"] = user_by_id(
@@ -193,13 +193,12 @@ def list_milestones(request: HttpRequest, query: Query[PageQuery], pk: int = PK)
 
 
 @router.post("/measures/{pk}/milestones", response=responses({201: MilestoneOut}))
-def create_milestone(
-    request: HttpRequest, data: MilestoneIn, pk: int = PK
-) -> tuple[int, Milestone]:
+def create_milestone(request: HttpRequest, data: MilestoneIn, pk: int = PK) -> Status[Milestone]:
     user = auth_user(request)
     measure = get_measure_for(user, pk)
-    return 201, plan.add_milestone(
-        measure=measure, title=data.title, due_date=data.due_date, actor=user
+    return Status(
+        201,
+        plan.add_milestone(measure=measure, title=data.title, due_date=data.due_date, actor=user),
     )
 
 
@@ -225,12 +224,5 @@ def inspection_lights(request: HttpRequest, pk: int = PK) -> dict[str, Any]:
     """How many of the measures the caller sees in the inspection have each light."""
     user = auth_user(request)
     inspection = get_inspection_for(user, pk)
-    today = clock.today()
     rows = visible_measures(user).filter(inspection=inspection)
-    counts = rows.aggregate(
-        **{light.value: Count("pk", filter=light_q(light, today)) for light in Light}
-    )
-    return {"inspection": inspection.pk, **counts}
-
-
-__all__ = ["Q", "router"]
+    return {"inspection": inspection.pk, **light_counts(rows, clock.today())}

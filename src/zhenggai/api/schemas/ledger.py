@@ -119,6 +119,13 @@ class ProblemIn(Schema):
 
 
 __all__ = [
-    "CategoryIn", "CategoryOut", "InspectionIn", "InspectionOut", "OrganisationOut",
-    "ProblemIn", "ProblemOut", "RoundIn", "RoundOut",
+    "CategoryIn",
+    "CategoryOut",
+    "InspectionIn",
+    "InspectionOut",
+    "OrganisationOut",
+    "ProblemIn",
+    "ProblemOut",
+    "RoundIn",
+    "RoundOut",
 ]

@@ -8,7 +8,7 @@ from ninja import Schema
 from pydantic import Field
 
 from zhenggai.api import clock
-from zhenggai.api.lights import Light, light_of
+from zhenggai.api.lights import Light, days_left, with_light
 from zhenggai.api.schemas.common import (
     Day,
     Id,
@@ -31,8 +31,8 @@ MilestoneTitle = bounded(300, 1)
 
 
 class LightOut(Schema):
-    color: Light
-    days_left: int | None
+    color: Light = Field(description="red: overdue; yellow: ≤ 10 days; green: ≤ 20 days")
+    days_left: int | None = Field(description="to the effective deadline; negative: overdue")
 
 
 class MeasureOut(Schema):
@@ -47,7 +47,8 @@ class MeasureOut(Schema):
     responsible_leader: int | None = Field(validation_alias="responsible_leader_id")
     lead_department: int | None = Field(validation_alias="lead_department_id")
     supporting_departments: list[int]
-    deadline: Day | None
+    deadline: Day | None = Field(description="the original deadline; it never changes")
+    extended_deadline: Day | None = Field(description="an approved extension, if any")
     goal: str
     owner_name: str
     note: str
@@ -66,8 +67,10 @@ class MeasureOut(Schema):
 
     @staticmethod
     def resolve_light(obj: Any) -> dict[str, Any]:
-        color, days = light_of(obj.status, obj.deadline, clock.today())
-        return {"color": color, "days_left": days}
+        today = clock.today()
+        if not hasattr(obj, "light"):  # lists annotate it; single reads ask here
+            with_light(obj, today)
+        return {"color": obj.light, "days_left": days_left(obj, today)}
 
 
 class MeasureIn(Schema):
@@ -173,8 +176,6 @@ class LightCounts(Schema):
     red: int
     yellow: int
     green: int
-    none: int
     closed: int
+    none: int
 
-
-__all__ = ["Title"]

@@ -100,7 +100,7 @@ class _Importer:
             Institution.objects.filter(inspection=inspection).values_list("title", flat=True)
         )
         self.seen: set[tuple[str, int]] = set()
-        self.problem_texts: dict[int, tuple[str, str, int]] = {}  # pk → (text, category, row)
+        self.seen_problems: set[int] = set()  # problems already read in this file
         self.touched: set[int] = set()
         self.created_problems: set[int] = set()  # only drafts under them: status stays 未开始
         self.errors: list[SheetError] = []
@@ -202,14 +202,14 @@ class _Importer:
                 found[row.number] = problem
                 new.append(problem)
                 self.result.problems_created += 1
-            elif problem.pk is None or problem.pk in self.problem_texts:
+            elif problem.pk is None or problem.pk in self.seen_problems:
                 self.same_problem(row, problem, category)
             else:
                 self.update_problem(row, problem, category)
         Problem.objects.bulk_create(new)
         self.created_problems.update(problem.pk for problem in new)
         for problem in new:
-            self.problem_texts[problem.pk] = (problem.text, problem.category.title, rows[0].row)
+            self.seen_problems.add(problem.pk)
         return found
 
     def same_problem(self, row: SheetRow, problem: Problem, category: Category | None) -> None:
@@ -235,7 +235,7 @@ class _Importer:
             changed["text"] = row.problem
         if category is not None and problem.category_id != category.pk:
             changed["category"] = category
-        self.problem_texts[problem.pk] = (row.problem, row.category, row.row)
+        self.seen_problems.add(problem.pk)
         if not changed:
             return
         before = {"text": problem.text, "category": problem.category_id}
@@ -276,7 +276,8 @@ class _Importer:
             measure = existing.get((problem.pk, item.row.measure_number))
             if measure is None:
                 new.append((self.new_measure(problem, item), item))
-                self.touched.add(problem.pk)
+                if problem.pk not in self.created_problems:
+                    self.touched.add(problem.pk)
             else:
                 self.existing_measure(measure, item)
         Measure.objects.bulk_create([m for m, _ in new])
@@ -416,8 +417,7 @@ class _Importer:
 
     def finish(self) -> None:
         """Recompute the status of the problems that existed and whose measures changed."""
-        touched = self.touched - self.created_problems
-        for problem in Problem.objects.filter(pk__in=touched):
+        for problem in Problem.objects.filter(pk__in=self.touched - self.created_problems):
             refresh_problem_status(problem)
 
 

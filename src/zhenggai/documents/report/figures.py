@@ -9,7 +9,10 @@ units, problems or measures.
 * 完成率 (completion rate) = (已完成 + 阶段性完成) / 问题总数, in per cent with one
   decimal; ``None`` when there are no problems. A problem is 阶段性完成 when all its
   measures are closed and some are long-term (长期坚持) — see ``derive_problem_status``.
-* 逾期 (overdue): a measure past its deadline and not closed, on ``today``.
+* 逾期 (overdue): a measure past its effective deadline (an approved extension, else the
+  original deadline) and not closed, on ``today``.
+* 已延期 (extended): an open measure whose approved extension has not run out — counted
+  apart from 逾期 (see ``zhenggai.supervision.lights``).
 """
 
 from __future__ import annotations
@@ -62,6 +65,7 @@ class InspectionFigures:
     measures: int = 0
     measures_closed: int = 0
     measures_overdue: int = 0
+    measures_extended: int = 0
     measures_ongoing: int = 0
     #: 问责 by form (``AccountabilityForm`` value → 人次), only forms that occurred.
     accountability: dict[str, int] = field(default_factory=dict)
@@ -145,7 +149,9 @@ def _counts(ids: QuerySet[Any], today: dt.date) -> list[dict[str, Any]]:
             not_public=Count("pk", filter=Q(is_public=False)),
         )
     )
-    overdue = Q(deadline__lt=today) & ~Q(status=MeasureStatus.CLOSED)
+    from zhenggai.supervision.lights import extended_q, overdue_q
+
+    overdue = overdue_q(today)
     measures = (
         Measure.objects.filter(inspection_id__in=ids)
         .order_by()
@@ -154,6 +160,7 @@ def _counts(ids: QuerySet[Any], today: dt.date) -> list[dict[str, Any]]:
             measures=Count("pk"),
             measures_closed=_count(MeasureStatus.CLOSED),
             measures_overdue=Count("pk", filter=overdue),
+            measures_extended=Count("pk", filter=extended_q(today)),
             measures_ongoing=Count("pk", filter=Q(kind=MeasureKind.ONGOING)),
         )
     )

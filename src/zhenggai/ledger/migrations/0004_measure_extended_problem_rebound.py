@@ -4,25 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('ledger', '0003_measure_measure_open_insp_deadline_idx'),
+        ("ledger", "0003_measure_measure_open_insp_deadline_idx"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='measure',
-            name='extended_deadline',
-            field=models.DateField(blank=True, null=True, verbose_name='延期至'),
+            model_name="measure",
+            name="extended_deadline",
+            field=models.DateField(blank=True, null=True, verbose_name="延期至"),
         ),
         migrations.AddField(
-            model_name='problem',
-            name='rebound',
-            field=models.BooleanField(db_default=False, default=False, verbose_name='反弹'),
+            model_name="problem",
+            name="rebound",
+            field=models.BooleanField(db_default=False, default=False, verbose_name="反弹"),
         ),
         migrations.AddField(
-            model_name='problem',
-            name='rebound_on',
-            field=models.DateField(blank=True, null=True, verbose_name='反弹日期'),
+            model_name="problem",
+            name="rebound_on",
+            field=models.DateField(blank=True, null=True, verbose_name="反弹日期"),
         ),
     ]

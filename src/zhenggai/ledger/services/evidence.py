@@ -86,6 +86,7 @@ def check_upload(stream: IO[bytes], name: str) -> CheckedFile:
             f"File {name!r} exceeds the {limit} byte limit.",
             field="file",
         )
+    _scan(data, name)
     content_type = detect_type(data, name)
     if content_type not in ALLOWED_TYPES:
         raise DomainError(
@@ -95,3 +96,42 @@ def check_upload(stream: IO[bytes], name: str) -> CheckedFile:
             field="file",
         )
     return CheckedFile(data, hashlib.sha256(data).hexdigest(), len(data), content_type)
+
+
+def _scan(data: bytes, name: str) -> None:
+    """The anti-virus hook (check 24): a finding or an unavailable scanner refuses the file."""
+    from zhenggai.ledger.services.antivirus import ScannerUnavailable, scanner
+
+    try:
+        found = scanner().scan(data, name)
+    except ScannerUnavailable:
+        raise DomainError(
+            _("病毒扫描暂不可用,文件“%(name)s”未上传,请稍后重试。") % {"name": name},
+            f"File {name!r} refused: the virus scanner is unavailable.",
+            field="file",
+        ) from None
+    if found:
+        raise DomainError(
+            _("文件“%(name)s”未通过病毒扫描(%(found)s),已拒绝。") % {"name": name, "found": found},
+            f"File {name!r} refused by the virus scanner: {found}.",
+            field="file",
+        )
+
+
+def check_unit_quota(unit_id: int, sizes: list[int]) -> None:
+    """Refuse files that would take the unit's evidence over ``ZHENGGAI_UNIT_QUOTA_BYTES``."""
+    quota = settings.ZHENGGAI_UNIT_QUOTA_BYTES
+    if not quota or not sizes:
+        return
+    from django.db.models import Sum
+
+    from zhenggai.ledger.models import Evidence
+
+    used = Evidence.objects.filter(measure__inspection__unit_id=unit_id).aggregate(t=Sum("size"))["t"] or 0
+    if used + sum(sizes) > quota:
+        raise DomainError(
+            _("本单位佐证材料已达存储上限(%(gb)s GB),请联系系统管理员。")
+            % {"gb": round(quota / 1024**3, 2)},
+            f"The unit's evidence quota of {quota} bytes would be exceeded.",
+            field="file",
+        )

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from zhenggai.accounts.permissions import Action, can_on_measure
+from zhenggai.api.webhooks import emit_on_commit
 from zhenggai.audit.log import record
 from zhenggai.core.errors import DomainError
 from zhenggai.ledger.models import (
@@ -34,7 +35,7 @@ from zhenggai.ledger.services.common import (
     refresh_problem_status,
     snapshot,
 )
-from zhenggai.ledger.services.evidence import check_upload
+from zhenggai.ledger.services.evidence import check_unit_quota, check_upload
 
 
 class PermissionRefused(DomainError):
@@ -102,6 +103,7 @@ def report_progress(
     if measure.status == MeasureStatus.CLOSED and measure.kind != MeasureKind.ONGOING:
         raise DomainError(_("措施已销号。"), "The measure is closed.")
     checked = [(name, check_upload(stream, name)) for name, stream in files]
+    check_unit_quota(measure.inspection.unit_id, [item.size for _name, item in checked])
     moment = now_or(now)
     before = snapshot(measure, MEASURE_AUDIT_FIELDS)
     update = ProgressUpdate.objects.create(measure=measure, author=actor, text=text, created_at=moment)
@@ -156,6 +158,7 @@ def submit_for_review(
     measure.submitted_at = moment
     measure.last_progress_at = moment
     _save(measure, before, "measure.submitted", actor, ["status", "submitted_by", "submitted_at", "last_progress_at"])
+    emit_on_commit("measure.submitted", measure, measure.inspection.unit)
     return measure
 
 
@@ -180,6 +183,7 @@ def _returned(measure: Measure, actor: Any, stage: str, reason: str, moment: dt.
     measure.submitted_by = None
     measure.submitted_at = None
     _save(measure, before, action, actor, ["status", "submitted_by", "submitted_at"])
+    emit_on_commit("measure.returned", measure, measure.inspection.unit)
     return measure
 
 
@@ -198,6 +202,7 @@ def leader_review(
     _review(measure, actor, ReviewStage.LEADER, ReviewDecision.APPROVED, (reason or "").strip(), moment)
     measure.status = MeasureStatus.APPROVED
     _save(measure, before, "measure.approved_by_leader", actor, ["status"])
+    emit_on_commit("measure.approved", measure, measure.inspection.unit)
     return measure
 
 
@@ -217,6 +222,7 @@ def close_measure(
     measure.status = MeasureStatus.CLOSED
     measure.closed_at = moment
     _save(measure, before, "measure.closed", actor, ["status", "closed_at"])
+    emit_on_commit("measure.closed", measure, measure.inspection.unit)
     return measure
 
 
@@ -244,4 +250,5 @@ def reopen_measure(*, measure: Measure, actor: Any, reason: str, now: dt.datetim
         measure, before, "measure.reopened", actor,
         ["status", "closed_at", "submitted_by", "submitted_at", "reopened_count"],
     )
+    emit_on_commit("measure.reopened", measure, measure.inspection.unit)
     return measure

@@ -6,262 +6,706 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('ledger', '0004_measure_extended_problem_rebound'),
+        ("accounts", "0001_initial"),
+        ("ledger", "0004_measure_extended_problem_rebound"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RateBucket',
+            name="RateBucket",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=100, unique=True)),
-                ('tokens', models.FloatField()),
-                ('updated_at', models.DateTimeField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=100, unique=True)),
+                ("tokens", models.FloatField()),
+                ("updated_at", models.DateTimeField()),
             ],
             options={
-                'verbose_name': '发送限流',
-                'verbose_name_plural': '发送限流',
+                "verbose_name": "发送限流",
+                "verbose_name_plural": "发送限流",
             },
         ),
         migrations.CreateModel(
-            name='FollowUpCheck',
+            name="FollowUpCheck",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='名称')),
-                ('method', models.CharField(max_length=20, verbose_name='抽取方式')),
-                ('sample_size', models.PositiveIntegerField(verbose_name='抽取数量')),
-                ('seed', models.BigIntegerField(verbose_name='随机种子')),
-                ('created_at', models.DateTimeField()),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('jurisdiction', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation')),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='followups', to='ledger.round', verbose_name='轮次')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="名称")),
+                ("method", models.CharField(max_length=20, verbose_name="抽取方式")),
+                ("sample_size", models.PositiveIntegerField(verbose_name="抽取数量")),
+                ("seed", models.BigIntegerField(verbose_name="随机种子")),
+                ("created_at", models.DateTimeField()),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "jurisdiction",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.organisation",
+                    ),
+                ),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="followups",
+                        to="ledger.round",
+                        verbose_name="轮次",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '回头看',
-                'verbose_name_plural': '回头看',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "回头看",
+                "verbose_name_plural": "回头看",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='NotificationPreference',
+            name="NotificationPreference",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.BooleanField(default=True, verbose_name='电子邮件')),
-                ('wecom', models.BooleanField(default=False, verbose_name='企业微信群机器人')),
-                ('dingtalk', models.BooleanField(default=False, verbose_name='钉钉群机器人')),
-                ('sms', models.BooleanField(default=False, verbose_name='短信')),
-                ('phone', models.CharField(blank=True, max_length=20, verbose_name='手机号码')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='notification_preference', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("email", models.BooleanField(default=True, verbose_name="电子邮件")),
+                ("wecom", models.BooleanField(default=False, verbose_name="企业微信群机器人")),
+                ("dingtalk", models.BooleanField(default=False, verbose_name="钉钉群机器人")),
+                ("sms", models.BooleanField(default=False, verbose_name="短信")),
+                ("phone", models.CharField(blank=True, max_length=20, verbose_name="手机号码")),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notification_preference",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '提醒方式',
-                'verbose_name_plural': '提醒方式',
+                "verbose_name": "提醒方式",
+                "verbose_name_plural": "提醒方式",
             },
         ),
         migrations.CreateModel(
-            name='SupervisionOrder',
+            name="SupervisionOrder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=50, verbose_name='编号')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('sequence', models.PositiveIntegerField(verbose_name='序号')),
-                ('subject', models.CharField(max_length=300, verbose_name='督办事项')),
-                ('requirement', models.TextField(blank=True, verbose_name='督办要求')),
-                ('due_date', models.DateField(verbose_name='办理时限')),
-                ('status', models.CharField(choices=[('issued', '已下发'), ('answered', '已反馈'), ('returned', '已退回'), ('accepted', '已办结')], default='issued', max_length=20, verbose_name='状态')),
-                ('step', models.PositiveSmallIntegerField(default=0, verbose_name='督办层级')),
-                ('issued_at', models.DateTimeField(verbose_name='下发时间')),
-                ('answer', models.TextField(blank=True, verbose_name='办理情况')),
-                ('answered_at', models.DateTimeField(blank=True, null=True)),
-                ('review_reason', models.TextField(blank=True, verbose_name='审核意见')),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('answered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('inspection', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='supervision_orders', to='ledger.inspection', verbose_name='巡察')),
-                ('issued_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('jurisdiction', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation', verbose_name='督办机关')),
-                ('measures', models.ManyToManyField(related_name='supervision_orders', to='ledger.measure')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='supervision_orders', to='accounts.organisation', verbose_name='被督办单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(max_length=50, verbose_name="编号")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                ("sequence", models.PositiveIntegerField(verbose_name="序号")),
+                ("subject", models.CharField(max_length=300, verbose_name="督办事项")),
+                ("requirement", models.TextField(blank=True, verbose_name="督办要求")),
+                ("due_date", models.DateField(verbose_name="办理时限")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("issued", "已下发"),
+                            ("answered", "已反馈"),
+                            ("returned", "已退回"),
+                            ("accepted", "已办结"),
+                        ],
+                        default="issued",
+                        max_length=20,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("step", models.PositiveSmallIntegerField(default=0, verbose_name="督办层级")),
+                ("issued_at", models.DateTimeField(verbose_name="下发时间")),
+                ("answer", models.TextField(blank=True, verbose_name="办理情况")),
+                ("answered_at", models.DateTimeField(blank=True, null=True)),
+                ("review_reason", models.TextField(blank=True, verbose_name="审核意见")),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "answered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "inspection",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="supervision_orders",
+                        to="ledger.inspection",
+                        verbose_name="巡察",
+                    ),
+                ),
+                (
+                    "issued_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "jurisdiction",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.organisation",
+                        verbose_name="督办机关",
+                    ),
+                ),
+                (
+                    "measures",
+                    models.ManyToManyField(related_name="supervision_orders", to="ledger.measure"),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="supervision_orders",
+                        to="accounts.organisation",
+                        verbose_name="被督办单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '督办单',
-                'verbose_name_plural': '督办单',
-                'ordering': ['-issued_at', '-id'],
+                "verbose_name": "督办单",
+                "verbose_name_plural": "督办单",
+                "ordering": ["-issued_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='OrderNotice',
+            name="OrderNotice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('step', models.PositiveSmallIntegerField(verbose_name='层级')),
-                ('kind', models.CharField(max_length=30, verbose_name='文书')),
-                ('title', models.CharField(max_length=50, verbose_name='文书名称')),
-                ('level', models.CharField(max_length=20, verbose_name='送达层级')),
-                ('number', models.CharField(max_length=50, verbose_name='编号')),
-                ('sequence', models.PositiveIntegerField()),
-                ('issued_at', models.DateTimeField(verbose_name='时间')),
-                ('addressees', models.ManyToManyField(blank=True, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notices', to='supervision.supervisionorder')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("step", models.PositiveSmallIntegerField(verbose_name="层级")),
+                ("kind", models.CharField(max_length=30, verbose_name="文书")),
+                ("title", models.CharField(max_length=50, verbose_name="文书名称")),
+                ("level", models.CharField(max_length=20, verbose_name="送达层级")),
+                ("number", models.CharField(max_length=50, verbose_name="编号")),
+                ("sequence", models.PositiveIntegerField()),
+                ("issued_at", models.DateTimeField(verbose_name="时间")),
+                (
+                    "addressees",
+                    models.ManyToManyField(
+                        blank=True, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notices",
+                        to="supervision.supervisionorder",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '督办文书',
-                'verbose_name_plural': '督办文书',
-                'ordering': ['order', 'step'],
+                "verbose_name": "督办文书",
+                "verbose_name_plural": "督办文书",
+                "ordering": ["order", "step"],
             },
         ),
         migrations.CreateModel(
-            name='BotWebhook',
+            name="BotWebhook",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('wecom', '企业微信'), ('dingtalk', '钉钉')], max_length=20, verbose_name='类型')),
-                ('url', models.CharField(max_length=500, verbose_name='Webhook 地址')),
-                ('secret', models.CharField(blank=True, max_length=200, verbose_name='加签密钥')),
-                ('enabled', models.BooleanField(default=True, verbose_name='启用')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='bot_webhooks', to='accounts.organisation', verbose_name='组织')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("wecom", "企业微信"), ("dingtalk", "钉钉")],
+                        max_length=20,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("url", models.CharField(max_length=500, verbose_name="Webhook 地址")),
+                ("secret", models.CharField(blank=True, max_length=200, verbose_name="加签密钥")),
+                ("enabled", models.BooleanField(default=True, verbose_name="启用")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="bot_webhooks",
+                        to="accounts.organisation",
+                        verbose_name="组织",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '群机器人',
-                'verbose_name_plural': '群机器人',
-                'constraints': [models.UniqueConstraint(fields=('organisation', 'kind'), name='bot_one_per_kind'), models.CheckConstraint(condition=models.Q(('kind__in', ['wecom', 'dingtalk'])), name='bot_kind_valid')],
+                "verbose_name": "群机器人",
+                "verbose_name_plural": "群机器人",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("organisation", "kind"), name="bot_one_per_kind"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("kind__in", ["wecom", "dingtalk"])),
+                        name="bot_kind_valid",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Delivery',
+            name="Delivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('item_kind', models.CharField(max_length=20)),
-                ('item_id', models.BigIntegerField()),
-                ('level', models.CharField(max_length=20, verbose_name='级别')),
-                ('day', models.DateField(verbose_name='日期')),
-                ('channel', models.CharField(choices=[('inbox', '站内消息'), ('email', '电子邮件'), ('wecom', '企业微信群机器人'), ('dingtalk', '钉钉群机器人'), ('sms', '短信')], max_length=20, verbose_name='渠道')),
-                ('title', models.CharField(max_length=200)),
-                ('body', models.TextField(blank=True)),
-                ('url', models.CharField(blank=True, max_length=300)),
-                ('status', models.CharField(choices=[('pending', '待发送'), ('sent', '已发送'), ('failed', '发送失败'), ('skipped', '未发送')], default='pending', max_length=20)),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('error', models.CharField(blank=True, max_length=300)),
-                ('created_at', models.DateTimeField()),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organisation')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("item_kind", models.CharField(max_length=20)),
+                ("item_id", models.BigIntegerField()),
+                ("level", models.CharField(max_length=20, verbose_name="级别")),
+                ("day", models.DateField(verbose_name="日期")),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("inbox", "站内消息"),
+                            ("email", "电子邮件"),
+                            ("wecom", "企业微信群机器人"),
+                            ("dingtalk", "钉钉群机器人"),
+                            ("sms", "短信"),
+                        ],
+                        max_length=20,
+                        verbose_name="渠道",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("body", models.TextField(blank=True)),
+                ("url", models.CharField(blank=True, max_length=300)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "待发送"),
+                            ("sent", "已发送"),
+                            ("failed", "发送失败"),
+                            ("skipped", "未发送"),
+                        ],
+                        default="pending",
+                        max_length=20,
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                ("error", models.CharField(blank=True, max_length=300)),
+                ("created_at", models.DateTimeField()),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="accounts.organisation",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deliveries",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '提醒发送记录',
-                'verbose_name_plural': '提醒发送记录',
-                'indexes': [models.Index(fields=['item_kind', 'item_id', 'level', 'day'], name='delivery_item_idx'), models.Index(condition=models.Q(('status', 'pending')), fields=['channel'], name='delivery_pending_idx')],
-                'constraints': [models.UniqueConstraint(fields=('item_kind', 'item_id', 'level', 'day', 'user', 'channel'), name='delivery_once_per_day'), models.CheckConstraint(condition=models.Q(('channel__in', ['inbox', 'email', 'wecom', 'dingtalk', 'sms'])), name='delivery_channel_valid'), models.CheckConstraint(condition=models.Q(('status__in', ['pending', 'sent', 'failed', 'skipped'])), name='delivery_status_valid')],
+                "verbose_name": "提醒发送记录",
+                "verbose_name_plural": "提醒发送记录",
+                "indexes": [
+                    models.Index(
+                        fields=["item_kind", "item_id", "level", "day"], name="delivery_item_idx"
+                    ),
+                    models.Index(
+                        condition=models.Q(("status", "pending")),
+                        fields=["channel"],
+                        name="delivery_pending_idx",
+                    ),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("item_kind", "item_id", "level", "day", "user", "channel"),
+                        name="delivery_once_per_day",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("channel__in", ["inbox", "email", "wecom", "dingtalk", "sms"])
+                        ),
+                        name="delivery_channel_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("status__in", ["pending", "sent", "failed", "skipped"])
+                        ),
+                        name="delivery_status_valid",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ExtensionRequest',
+            name="ExtensionRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('current_deadline', models.DateField(verbose_name='原完成时限')),
-                ('requested_deadline', models.DateField(verbose_name='申请延至')),
-                ('reason', models.TextField(verbose_name='延期理由')),
-                ('requested_at', models.DateTimeField(verbose_name='申请时间')),
-                ('status', models.CharField(choices=[('pending', '待审批'), ('approved', '已批准'), ('rejected', '未批准'), ('withdrawn', '已撤回')], default='pending', max_length=20, verbose_name='状态')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='审批时间')),
-                ('decision_reason', models.TextField(blank=True, verbose_name='审批意见')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='审批人')),
-                ('measure', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='extension_requests', to='ledger.measure', verbose_name='整改措施')),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='申请人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("current_deadline", models.DateField(verbose_name="原完成时限")),
+                ("requested_deadline", models.DateField(verbose_name="申请延至")),
+                ("reason", models.TextField(verbose_name="延期理由")),
+                ("requested_at", models.DateTimeField(verbose_name="申请时间")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "待审批"),
+                            ("approved", "已批准"),
+                            ("rejected", "未批准"),
+                            ("withdrawn", "已撤回"),
+                        ],
+                        default="pending",
+                        max_length=20,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "decided_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="审批时间"),
+                ),
+                ("decision_reason", models.TextField(blank=True, verbose_name="审批意见")),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="审批人",
+                    ),
+                ),
+                (
+                    "measure",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="extension_requests",
+                        to="ledger.measure",
+                        verbose_name="整改措施",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="申请人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '延期申请',
-                'verbose_name_plural': '延期申请',
-                'ordering': ['-requested_at', '-id'],
-                'indexes': [models.Index(fields=['measure', 'status'], name='extension_measure_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('status__in', ['pending', 'approved', 'rejected', 'withdrawn'])), name='extension_status_valid'), models.CheckConstraint(condition=models.Q(('requested_deadline__gt', models.F('current_deadline'))), name='extension_later_than_current'), models.UniqueConstraint(condition=models.Q(('status', 'pending')), fields=('measure',), name='extension_one_pending'), models.CheckConstraint(condition=models.Q(('status__in', ['pending', 'withdrawn']), ('decided_by__isnull', False), _connector='OR'), name='extension_decided_has_decider'), models.CheckConstraint(condition=models.Q(models.Q(('decided_by', models.F('requested_by')), _negated=True), ('decided_by__isnull', True), _connector='OR'), name='extension_not_own_request')],
+                "verbose_name": "延期申请",
+                "verbose_name_plural": "延期申请",
+                "ordering": ["-requested_at", "-id"],
+                "indexes": [
+                    models.Index(fields=["measure", "status"], name="extension_measure_idx")
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("status__in", ["pending", "approved", "rejected", "withdrawn"])
+                        ),
+                        name="extension_status_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("requested_deadline__gt", models.F("current_deadline"))
+                        ),
+                        name="extension_later_than_current",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("status", "pending")),
+                        fields=("measure",),
+                        name="extension_one_pending",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("status__in", ["pending", "withdrawn"]),
+                            ("decided_by__isnull", False),
+                            _connector="OR",
+                        ),
+                        name="extension_decided_has_decider",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("decided_by", models.F("requested_by")), _negated=True),
+                            ("decided_by__isnull", True),
+                            _connector="OR",
+                        ),
+                        name="extension_not_own_request",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='FollowUpItem',
+            name="FollowUpItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('risk', models.PositiveSmallIntegerField(default=0, verbose_name='风险分')),
-                ('result', models.CharField(choices=[('pending', '待检查'), ('passed', '整改到位'), ('failed', '问题反弹')], default='pending', max_length=20, verbose_name='结果')),
-                ('note', models.TextField(blank=True, verbose_name='检查情况')),
-                ('checked_at', models.DateTimeField(blank=True, null=True)),
-                ('check_run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='supervision.followupcheck')),
-                ('checker', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='检查人')),
-                ('measure', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='followups', to='ledger.measure')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("risk", models.PositiveSmallIntegerField(default=0, verbose_name="风险分")),
+                (
+                    "result",
+                    models.CharField(
+                        choices=[
+                            ("pending", "待检查"),
+                            ("passed", "整改到位"),
+                            ("failed", "问题反弹"),
+                        ],
+                        default="pending",
+                        max_length=20,
+                        verbose_name="结果",
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="检查情况")),
+                ("checked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "check_run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="items",
+                        to="supervision.followupcheck",
+                    ),
+                ),
+                (
+                    "checker",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="检查人",
+                    ),
+                ),
+                (
+                    "measure",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="followups",
+                        to="ledger.measure",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '回头看事项',
-                'verbose_name_plural': '回头看事项',
-                'ordering': ['check_run', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('check_run', 'measure'), name='followup_item_unique'), models.CheckConstraint(condition=models.Q(('result__in', ['pending', 'passed', 'failed'])), name='followup_result_valid'), models.CheckConstraint(condition=models.Q(('result', 'pending'), models.Q(('note', ''), _negated=True), _connector='OR'), name='followup_result_has_note')],
+                "verbose_name": "回头看事项",
+                "verbose_name_plural": "回头看事项",
+                "ordering": ["check_run", "id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("check_run", "measure"), name="followup_item_unique"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("result__in", ["pending", "passed", "failed"])),
+                        name="followup_result_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("result", "pending"),
+                            models.Q(("note", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="followup_result_has_note",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='LightRule',
+            name="LightRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('green_days', models.PositiveSmallIntegerField(default=20, verbose_name='绿灯(剩余天数)')),
-                ('yellow_days', models.PositiveSmallIntegerField(default=10, verbose_name='黄灯(剩余天数)')),
-                ('stale_days', models.PositiveSmallIntegerField(default=30, verbose_name='长期坚持事项未更新天数(黄灯)')),
-                ('red_repeat_days', models.PositiveSmallIntegerField(default=7, verbose_name='红灯重复提醒间隔(天)')),
-                ('jurisdiction', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='light_rule', to='accounts.organisation', verbose_name='管辖机构')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "green_days",
+                    models.PositiveSmallIntegerField(default=20, verbose_name="绿灯(剩余天数)"),
+                ),
+                (
+                    "yellow_days",
+                    models.PositiveSmallIntegerField(default=10, verbose_name="黄灯(剩余天数)"),
+                ),
+                (
+                    "stale_days",
+                    models.PositiveSmallIntegerField(
+                        default=30, verbose_name="长期坚持事项未更新天数(黄灯)"
+                    ),
+                ),
+                (
+                    "red_repeat_days",
+                    models.PositiveSmallIntegerField(
+                        default=7, verbose_name="红灯重复提醒间隔(天)"
+                    ),
+                ),
+                (
+                    "jurisdiction",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="light_rule",
+                        to="accounts.organisation",
+                        verbose_name="管辖机构",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '红黄绿灯规则',
-                'verbose_name_plural': '红黄绿灯规则',
-                'constraints': [models.CheckConstraint(condition=models.Q(('yellow_days__lte', models.F('green_days'))), name='lightrule_yellow_le_green'), models.CheckConstraint(condition=models.Q(('stale_days__gte', 1)), name='lightrule_stale_positive'), models.CheckConstraint(condition=models.Q(('red_repeat_days__gte', 1)), name='lightrule_repeat_positive')],
+                "verbose_name": "红黄绿灯规则",
+                "verbose_name_plural": "红黄绿灯规则",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("yellow_days__lte", models.F("green_days"))),
+                        name="lightrule_yellow_le_green",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("stale_days__gte", 1)), name="lightrule_stale_positive"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("red_repeat_days__gte", 1)),
+                        name="lightrule_repeat_positive",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='标题')),
-                ('body', models.TextField(blank=True, verbose_name='内容')),
-                ('url', models.CharField(blank=True, max_length=300, verbose_name='链接')),
-                ('item_kind', models.CharField(blank=True, max_length=20)),
-                ('item_id', models.BigIntegerField(blank=True, null=True)),
-                ('level', models.CharField(blank=True, max_length=20, verbose_name='级别')),
-                ('created_at', models.DateTimeField(verbose_name='时间')),
-                ('read_at', models.DateTimeField(blank=True, null=True, verbose_name='已读时间')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="标题")),
+                ("body", models.TextField(blank=True, verbose_name="内容")),
+                ("url", models.CharField(blank=True, max_length=300, verbose_name="链接")),
+                ("item_kind", models.CharField(blank=True, max_length=20)),
+                ("item_id", models.BigIntegerField(blank=True, null=True)),
+                ("level", models.CharField(blank=True, max_length=20, verbose_name="级别")),
+                ("created_at", models.DateTimeField(verbose_name="时间")),
+                ("read_at", models.DateTimeField(blank=True, null=True, verbose_name="已读时间")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '站内消息',
-                'verbose_name_plural': '站内消息',
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(condition=models.Q(('read_at__isnull', True)), fields=['user'], name='notification_unread_idx'), models.Index(fields=['user', '-created_at'], name='notification_user_idx')],
+                "verbose_name": "站内消息",
+                "verbose_name_plural": "站内消息",
+                "ordering": ["-created_at", "-id"],
+                "indexes": [
+                    models.Index(
+                        condition=models.Q(("read_at__isnull", True)),
+                        fields=["user"],
+                        name="notification_unread_idx",
+                    ),
+                    models.Index(fields=["user", "-created_at"], name="notification_user_idx"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='OrderCounter',
+            name="OrderCounter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField()),
-                ('last', models.PositiveIntegerField(default=0)),
-                ('jurisdiction', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField()),
+                ("last", models.PositiveIntegerField(default=0)),
+                (
+                    "jurisdiction",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="accounts.organisation",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('jurisdiction', 'year'), name='ordercounter_unique')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("jurisdiction", "year"), name="ordercounter_unique"
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='supervisionorder',
-            index=models.Index(fields=['status', 'due_date'], name='order_status_due_idx'),
+            model_name="supervisionorder",
+            index=models.Index(fields=["status", "due_date"], name="order_status_due_idx"),
         ),
         migrations.AddConstraint(
-            model_name='supervisionorder',
-            constraint=models.UniqueConstraint(fields=('jurisdiction', 'year', 'sequence'), name='order_number_unique'),
+            model_name="supervisionorder",
+            constraint=models.UniqueConstraint(
+                fields=("jurisdiction", "year", "sequence"), name="order_number_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='supervisionorder',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['issued', 'answered', 'returned', 'accepted'])), name='order_status_valid'),
+            model_name="supervisionorder",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["issued", "answered", "returned", "accepted"])),
+                name="order_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='ordernotice',
-            constraint=models.UniqueConstraint(fields=('order', 'step'), name='notice_once_per_step'),
+            model_name="ordernotice",
+            constraint=models.UniqueConstraint(
+                fields=("order", "step"), name="notice_once_per_step"
+            ),
         ),
     ]

@@ -17,8 +17,14 @@ class InboxChannel:
         now = timezone.now()
         Notification.objects.bulk_create(
             Notification(
-                user_id=d.user_id, title=d.title, body=d.body, url=d.url, item_kind=d.item_kind,
-                item_id=d.item_id, level=d.level, created_at=now,
+                user_id=d.user_id,
+                title=d.title,
+                body=d.body,
+                url=d.url,
+                item_kind=d.item_kind,
+                item_id=d.item_id,
+                level=d.level,
+                created_at=now,
             )
             for d in deliveries
         )

@@ -26,6 +26,15 @@ def mask_url(url: str) -> str:
     return urlunsplit(parts._replace(query=urlencode(query, safe="*"), fragment=""))
 
 
+def url_secrets(url: str) -> list[str]:
+    """The secret values in a webhook URL (its key or access token)."""
+    try:
+        query = parse_qsl(urlsplit(url).query)
+    except ValueError:
+        return [url]
+    return [v for k, v in query if k.lower() in SECRET_PARAMS and v]
+
+
 def mask_phone(phone: str) -> str:
     digits = re.sub(r"\D", "", phone or "")
     return f"{digits[:3]}****{digits[-4:]}" if len(digits) >= 7 else "****"

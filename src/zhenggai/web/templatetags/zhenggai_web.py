@@ -47,7 +47,9 @@ def cn_datetime(value: dt.datetime | None) -> str:
 @register.inclusion_tag("web/fragments/light.html")
 def light(measure: Any, detail: bool = False) -> dict[str, Any]:
     """A measure's light as dot + word, with its workflow status beside it."""
-    info = light_of(measure.status, measure.deadline, clock.today())
+    info = light_of(
+        measure.status, measure.deadline, clock.today(), getattr(measure, "extended_deadline", None)
+    )
     # On the measure page the workflow step has its own line; in lists it sits beside the light.
     show_status = not detail and measure.status not in (MeasureStatus.CLOSED, MeasureStatus.DRAFT)
     return {

@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,6 +30,7 @@ from zhenggai.ledger.services import workflow
 from zhenggai.ledger.services.workflow import PermissionRefused
 from zhenggai.web.forms import ACCEPT, TextForm, error_field, files_help
 from zhenggai.web.views.common import safe_next, wants_fragment
+from zhenggai.web.views.flags import ACK_ACTIONS, ack_context, acknowledge_flags
 
 OPEN = (MeasureStatus.DRAFT, MeasureStatus.IN_PROGRESS)
 
@@ -176,6 +178,10 @@ class MeasureActionView(LoginRequiredMixin, View):
             "accept": ACCEPT,
             "files_help": files_help(),
         }
+        if self.spec.key in ACK_ACTIONS and context["applies"]:
+            # Open quality flags must be acknowledged (dismissed with a reason) first.
+            context.update(ack_context(request.user, measure))
+            context["ack_reason"] = request.POST.get("ack_reason", "")
         template = (
             "web/fragments/action_form.html"
             if wants_fragment(request)
@@ -193,11 +199,17 @@ class MeasureActionView(LoginRequiredMixin, View):
         if not form.is_valid():
             return self.render_form(request, measure, form, status=400)
         try:
-            message = self.perform(request, measure, form.cleaned_data[self.spec.field])
+            with transaction.atomic():
+                acknowledged = (
+                    acknowledge_flags(request, measure) if self.spec.key in ACK_ACTIONS else 0
+                )
+                message = self.perform(request, measure, form.cleaned_data[self.spec.field])
         except PermissionRefused as refused:
             raise PermissionDenied(refused.message) from refused
         except DomainError as error:
             return self.render_form(request, measure, form, error=error, status=400)
+        if acknowledged:
+            message += gettext("已按所填理由排除体检提示%(n)d条。") % {"n": acknowledged}
         messages.success(request, message)
         return redirect(safe_next(request, reverse("web:measure.detail", args=[measure.pk])))
 

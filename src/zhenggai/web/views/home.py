@@ -134,6 +134,53 @@ def _office_section(user: Any) -> Section:
     return section
 
 
+def _supervision_sections(user: Any, roles: set[str]) -> list[Section]:
+    """Extensions waiting for this person's decision and supervision orders to answer."""
+    from zhenggai.supervision.models import ExtensionStatus, OrderStatus
+
+    sections: list[Section] = []
+    visible = visible_measures(user)
+    if roles & {Role.LEADER, Role.SECRETARY}:
+        mine = Q(
+            responsible_leader=user, inspection__unit_id__in=unit_ids_with_role(user, Role.LEADER)
+        )
+        mine |= Q(inspection__unit_id__in=unit_ids_with_role(user, Role.SECRETARY))
+        pending = visible.filter(mine, extension_requests__status=ExtensionStatus.PENDING)
+        sections.append(
+            _fill(
+                Section(
+                    key="extensions",
+                    title=_("等待我审批的延期申请"),
+                    hint=_("牵头部门申请延期;原完成时限不变,批准的延期时限记录在旁边。"),
+                    empty=_("没有等待审批的延期申请。"),
+                    action="watch",
+                ),
+                urgent_first(with_ledger_columns(pending.distinct(), supporting=False)),
+            )
+        )
+    answering = unit_ids_with_role(user, Role.COORDINATOR) | unit_ids_with_role(
+        user, Role.SECRETARY
+    )
+    if answering:
+        ordered = visible.filter(
+            inspection__unit_id__in=answering,
+            supervision_orders__status__in=[OrderStatus.ISSUED, OrderStatus.RETURNED],
+        )
+        sections.append(
+            _fill(
+                Section(
+                    key="orders",
+                    title=_("被督办的措施"),
+                    hint=_("巡察办下发了督办单,请在“督办”中反馈办理情况。"),
+                    empty=_("本单位没有待反馈的督办单。"),
+                    action="watch",
+                ),
+                urgent_first(with_ledger_columns(ordered.distinct(), supporting=False)),
+            )
+        )
+    return sections
+
+
 def build_sections(user: Any, roles: set[str]) -> list[Section]:
     sections: list[Section] = []
     if Role.DEPARTMENT in roles:
@@ -173,6 +220,7 @@ def build_sections(user: Any, roles: set[str]) -> list[Section]:
         sections += _coordinator_sections(user)
     if Role.OFFICE in roles:
         sections.append(_office_section(user))
+    sections += _supervision_sections(user, roles)
     return sections
 
 
@@ -192,4 +240,9 @@ def home(request: HttpRequest) -> HttpResponse:
         "is_inspector": Role.INSPECTOR in roles,
         "today": clock.today(),
     }
+    if roles & {Role.COORDINATOR, Role.SECRETARY}:
+        # The public's messages on published reports wait for the unit's answer (one COUNT).
+        from zhenggai.documents.report.feedback import open_feedback_count
+
+        context["feedback_open"] = open_feedback_count(user)
     return render(request, "web/home.html", context)

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from zhenggai.core.demo import ACCOUNTS, demo_password, load_demo
 from zhenggai.core.management.commands.serve import run_gunicorn
+from zhenggai.settings.env import env_bool
 
 
 class Command(BaseCommand):
@@ -21,6 +22,10 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # Demo mode while serving: the demo's accounts skip TOTP and the first password
+        # change (docs/security.md); ZHENGGAI_DEMO=0 keeps the full rules for them too.
+        if not options["no_serve"]:
+            settings.ZHENGGAI_DEMO = env_bool("ZHENGGAI_DEMO", True)
         call_command("migrate", interactive=False, verbosity=0)
         password, generated = demo_password(settings.ZHENGGAI_DEMO_PASSWORD)
         summary = load_demo(password=password)
@@ -39,3 +44,9 @@ class Command(BaseCommand):
             out.write(f"  {account.username:<12} {account.name:<16} {account.where}")
         source = "随机生成 / generated" if generated else "ZHENGGAI_DEMO_PASSWORD"
         out.write(f"密码 / password ({source}): {password}")
+        if settings.ZHENGGAI_DEMO or env_bool("ZHENGGAI_DEMO", True):
+            out.write(
+                "演示模式:演示账号登录免动态口令、免首次改密;关闭演示模式(ZHENGGAI_DEMO=0)后须改密并设置动态口令。"
+                " / demo mode: demo accounts skip TOTP and the first password change;"
+                " with ZHENGGAI_DEMO=0 they must change the password and set up TOTP."
+            )
