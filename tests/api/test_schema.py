@@ -55,7 +55,7 @@ def _real_ids(case: Any) -> None:
 @pytest.mark.django_db
 @schema.parametrize()
 @hypothesis_settings(
-    max_examples=12,
+    max_examples=8,
     deadline=None,
     derandomize=True,
     phases=[Phase.explicit, Phase.generate],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from tests.web.doc_helpers import make_feedback, make_flag, make_report
 from tests.web.helpers import pdf, url
 from tests.world import TODAY, World
 from zhenggai.ledger.services import plan, workflow
@@ -55,6 +56,16 @@ def _only(allowed: set[str]) -> dict[str, int]:
     return {p: 200 if p in allowed else 403 for p in PERSONAS}
 
 
+#: Who reads unit A's whole ledger (reports, 体检); who compiles its report.
+WHOLE_A = {"secretary", "leader", "leader2", "coordinator", "inspector", "office"}
+COMPILERS_A = {"secretary", "coordinator", "office"}
+
+
+def _report_of_a(allowed: set[str]) -> dict[str, int]:
+    """A stored report of unit A: 404 for whoever may not read it (departments included)."""
+    return {p: 200 if p in allowed else 403 if p in WHOLE_A else 404 for p in PERSONAS}
+
+
 # (url name, how to build its arguments from the world, expected status per persona)
 MATRIX = {
     "web:home": (lambda w: (), {p: 200 for p in PERSONAS}),
@@ -97,6 +108,63 @@ MATRIX = {
     ),
     "web:institution.add": (lambda w: (w.a.inspection.pk,), _seen_by_a({"coordinator"})),
     "web:recovery.add": (lambda w: (w.a.inspection.pk,), _seen_by_a({"coordinator"})),
+    # 报告, 意见建议, 形式整改体检, 导入和导出 (web/urls_documents.py)
+    "web:reports": (lambda w: (), _only(WHOLE_A | {"outsider_secretary", "outsider_leader"})),
+    "web:report": (lambda w: (w.a.inspection.pk,), _seen_by_a(WHOLE_A)),
+    "web:report.texts": (lambda w: (w.a.inspection.pk,), _seen_by_a(COMPILERS_A)),
+    "web:report.generate": (lambda w: (w.a.inspection.pk,), _seen_by_a(COMPILERS_A)),
+    "web:report.version": (lambda w: (make_report(w).pk,), _report_of_a(WHOLE_A)),
+    "web:report.download": (lambda w: (make_report(w).pk, "docx"), _report_of_a(WHOLE_A)),
+    "web:report.publish": (lambda w: (make_report(w).pk,), _report_of_a({"secretary"})),
+    "web:report.withdraw": (
+        lambda w: (make_report(w, published=True).pk,),
+        _report_of_a({"secretary"}),
+    ),
+    "web:round.summary": (
+        lambda w: (w.a.inspection.round_id,),
+        {p: 200 if p == "office" else 404 if p in ADMINS else 403 for p in PERSONAS},
+    ),
+    "web:feedback.inbox": (
+        lambda w: (),
+        _only({"coordinator", "secretary", "outsider_secretary"}),
+    ),
+    "web:feedback.answer": (
+        lambda w: (make_feedback(w).pk,),
+        {
+            p: 200
+            if p in {"coordinator", "secretary"}
+            else 404
+            if p == "outsider_secretary"
+            else 403
+            for p in PERSONAS
+        },
+    ),
+    "web:quality.overview": (lambda w: (), _only({"office"})),
+    "web:quality.check": (lambda w: (w.a.inspection.pk,), _seen_by_a(WHOLE_A)),
+    "web:quality.run": (lambda w: (w.a.inspection.pk,), _seen_by_a(COMPILERS_A)),
+    "web:quality.download": (lambda w: (w.a.inspection.pk, "docx"), _seen_by_a(WHOLE_A)),
+    "web:flag.dismiss": (
+        lambda w: (make_flag(w).pk,),
+        _seen_by_a({"secretary", "leader", "leader2", "coordinator"}),
+    ),
+    "web:import.upload": (lambda w: (w.a.inspection.pk,), _seen_by_a({"coordinator", "office"})),
+    "web:import.preview": (lambda w: (w.a.inspection.pk,), _seen_by_a({"coordinator", "office"})),
+    "web:ledger.export": (lambda w: (w.a.inspection.pk,), _seen_by_a(UNIT_A)),
+    # Signing in, the account, the 三员 pages (web/urls_security.py; docs/security.md)
+    "web:login.totp": (lambda w: (), {p: 302 for p in PERSONAS}),
+    "web:login.totp.enrol": (lambda w: (), {p: 200 for p in PERSONAS}),
+    "web:account": (lambda w: (), {p: 200 for p in PERSONAS}),
+    "web:password.change": (lambda w: (), {p: 200 for p in PERSONAS}),
+    "web:security.roles": (lambda w: (), _only({"secadmin"})),
+    "web:security.roles.grant": (lambda w: (), {p: 405 for p in PERSONAS}),
+    "web:security.roles.revoke": (
+        lambda w: (w.dept.memberships.get().pk,),
+        {p: 405 for p in PERSONAS},
+    ),
+    "web:security.user": (lambda w: (w.dept.pk,), _only({"secadmin"})),
+    "web:security.audit": (lambda w: (), _only({"auditadmin"})),
+    "web:security.audit.export": (lambda w: (), _only({"auditadmin"})),
+    "web:security.audit.verify": (lambda w: (), {p: 405 for p in PERSONAS}),
 }
 
 #: Views that change something take GET (the confirmation) and POST; the rest only GET.
@@ -111,6 +179,24 @@ ACTIONS = {
     "web:accountability.add",
     "web:institution.add",
     "web:recovery.add",
+    "web:report.texts",
+    "web:report.generate",
+    "web:report.publish",
+    "web:report.withdraw",
+    "web:round.summary",
+    "web:feedback.answer",
+    "web:quality.run",
+    "web:flag.dismiss",
+    "web:import.upload",
+    "web:import.preview",
+    "web:login.totp",
+    "web:login.totp.enrol",
+    "web:account",
+    "web:password.change",
+    "web:security.roles.grant",
+    "web:security.roles.revoke",
+    "web:security.user",
+    "web:security.audit.verify",
 }
 
 

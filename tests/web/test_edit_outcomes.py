@@ -12,6 +12,7 @@ from django.test import Client, override_settings
 
 from tests.web.helpers import url
 from tests.web.test_edit import field_error, messages_of
+from tests.web.test_queries import FIRST
 from tests.world import World
 from zhenggai.audit.models import AuditEntry
 from zhenggai.ledger.models import (
@@ -320,10 +321,10 @@ def test_outcome_page_query_count(
 ) -> None:
     record_outcomes(world, size)
     client = as_user("coordinator")
-    # session; user; memberships (the scope); the inspection; accountability by form;
-    # institutions by kind; the funds' count and sum; one page of each of the three tables
-    # (their totals come from the summary queries, so no COUNT per table)
-    with django_assert_num_queries(3 + 1 + 3 + 3):
+    # FIRST: what every page costs (session, user, memberships, …); then the inspection;
+    # accountability by form; institutions by kind; the funds' count and sum; one page of
+    # each of the three tables (their totals come from the summary queries: no COUNT each)
+    with django_assert_num_queries(FIRST + 1 + 3 + 3):
         response = client.get(url("web:outcomes", world.a.inspection.pk, query="apage=2"))
     assert response.status_code == 200
     # Page 2 of the accountability table (a page past the end shows the last one).

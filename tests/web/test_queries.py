@@ -2,8 +2,9 @@
 
 Each test runs at two data sizes (the populated world, then with 6 more problems and
 24 more measures in every state) and pins the same count. Every request starts with
-the same three queries: the session, the user, and the user's memberships (the scope,
-computed once per request and shared by the view and the navigation).
+the same four queries: the session, the user, the user's memberships (the scope,
+computed once per request and shared by the view and the navigation) and the count of
+unread messages shown in the navigation.
 """
 
 from __future__ import annotations
@@ -13,14 +14,20 @@ import pytest
 from tests.web.helpers import grow, populate, url
 from tests.world import World
 
-FIRST = 3  # session, user, memberships
+FIRST = 4  # session, user, memberships, unread messages
 
 # (persona, url name, needs the inspection id, query string, queries after FIRST, what they are)
 PAGES = [
     ("dept", "web:home", False, "", 2, "returned rows; rows to update"),
-    ("leader", "web:home", False, "", 1, "leader's queue rows"),
-    ("secretary", "web:home", False, "", 1, "closure queue rows"),
-    ("coordinator", "web:home", False, "", 2, "overdue/near rows; unassigned rows"),
+    ("leader", "web:home", False, "", 2, "leader's queue rows; extensions to decide"),
+    (
+        "secretary", "web:home", False, "", 3,
+        "closure queue rows; extensions to decide; measures under supervision orders",
+    ),
+    (
+        "coordinator", "web:home", False, "", 3,
+        "overdue/near rows; unassigned rows; measures under supervision orders",
+    ),
     ("office", "web:home", False, "", 1, "inspections with all figures annotated"),
     (
         "coordinator",

@@ -335,3 +335,34 @@ def home_coordinator(run: Run, t: Target) -> None:
         limit=HOME,
         count=False,
     )
+
+
+# ------------------------------------------------------------ the JSON API
+
+
+def api_measures(
+    extra: str = "", extra_params: Callable[[Target], list[Any]] = lambda t: []
+) -> Callable[[Run, Target], None]:
+    """``GET /api/v1/measures?inspection=…``: one keyset page (limit + 1 rows), no count."""
+
+    def floor(run: Run, t: Target) -> None:
+        measure_page(
+            run,
+            f"m.inspection_id = %s {extra}",
+            [t.inspection, *extra_params(t)],
+            "m.id",
+            limit=PAGE + 1,
+            count=False,
+        )
+
+    return floor
+
+
+def api_measure(run: Run, t: Target) -> None:
+    run(f"{MEASURE_COLUMNS} {MEASURE_FROM} WHERE m.id = %s", [t.measure])
+    run(
+        "SELECT o.id, o.name FROM ledger_measure_supporting_departments s JOIN "
+        "accounts_organisation o "
+        "ON o.id = s.organisation_id WHERE s.measure_id = %s",
+        [t.measure],
+    )

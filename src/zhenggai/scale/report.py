@@ -73,7 +73,8 @@ def table(payload: dict[str, Any]) -> str:
     db, measures = payload["db"], payload["measures"]
     lines = [
         f"### {db} — {payload['counts'].get('measure', 0):,} measures "
-        f"({payload['counts'].get('inspection', 0):,} units)",
+        f"({payload['counts'].get('inspection', 0):,} units)"
+        + (f" — {payload['run_note']}" if payload.get("run_note") else ""),
         "",
     ]
     if "load_average_before" in payload:

@@ -54,7 +54,7 @@ class BilingualBoundField(BoundField):
 
     @property
     def is_required(self) -> bool:
-        return self.field.required or bool(self.field.widget.attrs.get("data-required"))
+        return self.field.required
 
 
 class EditForm(forms.Form):
@@ -231,7 +231,6 @@ class MeasureForm(EditForm):
         lead.queryset = unit_departments(unit_id).order_by("path")
         lead.empty_label = _("— 暂不指定 —")
         self.fields["supporting_departments"].queryset = unit_departments(unit_id).order_by("path")
-        self.fields["deadline"].widget.attrs["data-required"] = ""  # marked, checked in clean()
         if measure is not None and measure.status != MeasureStatus.DRAFT and measure.deadline:
             deadline = self.fields["deadline"]
             deadline.widget.attrs["readonly"] = True
@@ -362,6 +361,7 @@ class RecoveryRecordForm(OutcomeForm):
         label=_("金额单位"),
         choices=UNITS,
         initial=WAN,
+        widget=forms.RadioSelect,
         error_messages={"required": _("请选择金额单位。"), "invalid_choice": _("请选择金额单位。")},
     )
     description = forms.CharField(

@@ -103,9 +103,10 @@ class Measure(models.Model):
             models.Index(fields=["lead_department", "status"], name="measure_dept_status_idx"),
             models.Index(fields=["responsible_leader", "status"], name="measure_leader_status_idx"),
             # Overdue and near-deadline counts per inspection (office overview, 我的待办) read
-            # only open measures, from the index alone ("id" is what COUNT reads).
+            # only open measures, from the index alone: the effective deadline is
+            # ``extended_deadline`` or ``deadline``; "id" is what COUNT reads.
             models.Index(
-                fields=["inspection", "deadline", "id"],
+                fields=["inspection", "deadline", "extended_deadline", "id"],
                 condition=~Q(status=MeasureStatus.CLOSED), name="measure_open_insp_deadline_idx",
             ),
         ]

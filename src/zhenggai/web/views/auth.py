@@ -32,7 +32,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from zhenggai.accounts import lockout, totp
 from zhenggai.accounts.crypto import mask_id_number, mask_phone
-from zhenggai.accounts.middleware import AUTH_AT, SEEN_AT, must_change_password
+from zhenggai.accounts.middleware import must_change_password
 from zhenggai.accounts.models import User
 from zhenggai.accounts.passwords import describe_rules, help_texts
 from zhenggai.accounts.services import reveal_personal
@@ -65,10 +65,7 @@ def _complete(request: HttpRequest, user: User, backend: str, factors: list[str]
     """Sign the user in (new session id), start the session clocks, audit the sign-in."""
     target = request.session.get(PENDING, {}).get("next") or safe_next(request, "")
     request.session.pop(PENDING, None)
-    auth.login(request, user, backend=backend)
-    now = time.time()
-    request.session[AUTH_AT] = now
-    request.session[SEEN_AT] = now
+    auth.login(request, user, backend=backend)  # new session id; the signal starts the clocks
     lockout.register_success(user.username)
     record("login.succeeded", actor=user, obj=user, after={"factors": factors})
     if must_change_password(user):

@@ -208,7 +208,9 @@ class RecoveryAdd(OutcomePage):
     anchor = "recoveries"
 
     def make_form(self, request: HttpRequest, inspection: Inspection, data: Any = None) -> Any:
-        return RecoveryRecordForm(data, inspection=inspection)
+        return RecoveryRecordForm(
+            data, inspection=inspection, initial={"recorded_on": clock.today()}
+        )
 
     def perform(self, request: HttpRequest, inspection: Inspection, form: Any) -> tuple[str, str]:
         data = form.cleaned_data

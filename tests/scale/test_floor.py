@@ -1,0 +1,67 @@
+"""The hand-written floor SQL runs on the test database and finds the benchmark's rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from zhenggai.scale import bench, report
+from zhenggai.scale.synth import SynthConfig, generate
+
+TODAY = dt.date(2026, 11, 28)
+
+
+def run(sql: str, params: Any) -> list[tuple[Any, ...]]:
+    values = [v.isoformat() if isinstance(v, dt.date) else v for v in params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        return cursor.fetchall() if cursor.description else []
+
+
+@pytest.fixture
+def target(db, settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "files", "base_url": None},
+        },
+    }
+    generate(SynthConfig(units=3, seed=3, today=TODAY, password="Synth-Passw0rd!"))
+    return bench.choose(run, TODAY)
+
+
+def test_every_floor_runs(target) -> None:
+    chosen, people = target
+    assert people.coordinator.endswith("_coordinator") and people.office == "province_office"
+    for case in bench.CASES:
+        case.floor(run, chosen)
+        assert case.path(chosen).startswith("/")
+
+
+def test_percentile_and_table() -> None:
+    assert bench.percentile([5.0, 1.0, 3.0, 2.0, 4.0], 0.5) == 3.0
+    assert bench.percentile(list(map(float, range(1, 21))), 0.95) == 19.0
+    row = {
+        "name": "ledger",
+        "status": 200,
+        "p50": 10.0,
+        "p95": 20.0,
+        "client_p95": 21.0,
+        "db_p95": 5.0,
+        "queries": 9,
+        "floor_p50": 2.0,
+        "floor_p95": 8.0,
+    }
+    payload = {
+        "db": "postgres",
+        "measures": 1_000_000,
+        "counts": {"measure": 1, "inspection": 1},
+        "cases": [row],
+        "missing": [],
+    }
+    text = report.table(payload)
+    assert "| ledger | 10.0 | 20.0 |" in text and "met" in text
