@@ -15,6 +15,7 @@ import datetime as dt
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -147,9 +148,14 @@ def main() -> None:
     sys.path.insert(0, str(ROOT / "src"))
     if args.child:
         print(json.dumps(child(args.child, args.sheet)))
+        from django.db import connections
+
+        connections.close_all()
+        shutil.rmtree(os.environ["ZHENGGAI_DATA_DIR"], ignore_errors=True)
         return
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhenggai.settings.base")
-    os.environ.setdefault("ZHENGGAI_DATA_DIR", tempfile.mkdtemp(prefix="zhenggai-bench-"))
+    scratch = tempfile.TemporaryDirectory(prefix="zhenggai-bench-")
+    os.environ.setdefault("ZHENGGAI_DATA_DIR", scratch.name)
     import django
 
     django.setup()

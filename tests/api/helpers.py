@@ -56,7 +56,9 @@ def enrich(world: World) -> None:
     generate_report(inspection=world.a.inspection, actor=world.coordinator, today=TODAY)
     run_checks(world.a.inspection)
     endpoint = create_endpoint(
-        actor=world.coordinator, organisation=world.a.org, url="http://127.0.0.1:9/hook",
+        actor=world.coordinator,
+        organisation=world.a.org,
+        url="http://127.0.0.1:9/hook",
         events=[WebhookEvent.MEASURE_CLOSED],
     )
     emit(WebhookEvent.MEASURE_CLOSED, world.a.measures[2], world.a.org)

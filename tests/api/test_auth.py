@@ -95,15 +95,15 @@ def test_session_reads_without_and_writes_with_csrf(world: World) -> None:
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(world.dept)
     assert browser.get("/api/v1/measures").status_code == 200
-    refused = browser.post(
-        "/api/v1/tokens", {"name": "x"}, content_type="application/json"
-    )
+    refused = browser.post("/api/v1/tokens", {"name": "x"}, content_type="application/json")
     assert refused.status_code == 403
     assert refused.json()["error"]["code"] == "csrf_failed"
     browser.get("/api/v1/docs")  # sets the CSRF cookie
     token = browser.cookies["csrftoken"].value
     accepted = browser.post(
-        "/api/v1/tokens", {"name": "x"}, content_type="application/json",
+        "/api/v1/tokens",
+        {"name": "x"},
+        content_type="application/json",
         headers={"X-CSRFToken": token},
     )
     assert accepted.status_code == 201
@@ -120,9 +120,10 @@ def test_rate_limit_answers_429_with_retry_after(world: World, settings: Any) ->
     assert 1 <= int(limited["Retry-After"]) <= 61
     # Another token of the same user has its own budget.
     other = create_token(user=world.dept, name="other").secret
-    assert Client(headers={"Authorization": f"Bearer {other}"}).get(
-        "/api/v1/measures"
-    ).status_code == 200
+    assert (
+        Client(headers={"Authorization": f"Bearer {other}"}).get("/api/v1/measures").status_code
+        == 200
+    )
 
 
 def test_rate_window_resets(settings: Any) -> None:

@@ -54,7 +54,9 @@ def test_first_patch_wins_second_gets_412(world: World, api_as: Any) -> None:
     assert second.json()["error"]["code"] == "precondition_failed"
     stored = Measure.objects.get(pk=measure.pk)
     assert (stored.note, stored.version) == ("甲", measure.version + 1)
-    assert AuditEntry.objects.filter(action="measure.updated", object_id=str(measure.pk)).count() == 1
+    assert (
+        AuditEntry.objects.filter(action="measure.updated", object_id=str(measure.pk)).count() == 1
+    )
 
 
 def test_service_guard_catches_a_race_after_the_header_check(
@@ -87,11 +89,16 @@ def test_concurrent_patches_one_wins(world: World, api_as: Any) -> None:
 
     def write(client: Any, note: str) -> None:
         barrier.wait()
-        codes.append(client.patch(f"/measures/{measure.pk}", {"note": note},
-                                  headers={"If-Match": etag}).status_code)
+        codes.append(
+            client.patch(
+                f"/measures/{measure.pk}", {"note": note}, headers={"If-Match": etag}
+            ).status_code
+        )
         connection.close()
 
-    threads = [threading.Thread(target=write, args=(c, n)) for c, n in zip(clients, "AB")]
+    threads = [
+        threading.Thread(target=write, args=(c, n)) for c, n in zip(clients, "AB", strict=True)
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -105,14 +112,20 @@ def test_patch_changes_fields_and_assignments(world: World, api_as: Any) -> None
     etag = client.get(f"/measures/{measure.pk}")["ETag"]
     response = client.patch(
         f"/measures/{measure.pk}",
-        {"text": "修订后的措施", "responsible_leader": world.leader2.pk,
-         "supporting_departments": [], "deadline": "2027-01-15"},
+        {
+            "text": "修订后的措施",
+            "responsible_leader": world.leader2.pk,
+            "supporting_departments": [],
+            "deadline": "2027-01-15",
+        },
         headers={"If-Match": etag},
     )
     assert response.status_code == 200, response.content
     body = response.json()
     assert (body["text"], body["responsible_leader"], body["supporting_departments"]) == (
-        "修订后的措施", world.leader2.pk, [],
+        "修订后的措施",
+        world.leader2.pk,
+        [],
     )
     assert body["deadline"] == "2027-01-15"
 
@@ -139,8 +152,11 @@ def test_patch_refusals_name_the_field(
 def test_leader_of_another_unit_is_refused(world: World, api_as: Any) -> None:
     response = api_as("coordinator").post(
         "/measures",
-        {"problem": world.a.problems[0].pk, "text": "新措施",
-         "responsible_leader": world.outsider_leader.pk},
+        {
+            "problem": world.a.problems[0].pk,
+            "text": "新措施",
+            "responsible_leader": world.outsider_leader.pk,
+        },
     )
     assert response.status_code == 400
     assert response.json()["error"]["field"] == "responsible_leader"
@@ -149,9 +165,14 @@ def test_leader_of_another_unit_is_refused(world: World, api_as: Any) -> None:
 def test_create_measure(world: World, api_as: Any) -> None:
     response = api_as("coordinator").post(
         "/measures",
-        {"problem": world.a.problems[0].pk, "text": "新措施", "kind": "immediate",
-         "responsible_leader": world.leader.pk,
-         "lead_department": world.a.departments["综合处"].pk, "deadline": "2026-12-31"},
+        {
+            "problem": world.a.problems[0].pk,
+            "text": "新措施",
+            "kind": "immediate",
+            "responsible_leader": world.leader.pk,
+            "lead_department": world.a.departments["综合处"].pk,
+            "deadline": "2026-12-31",
+        },
     )
     assert response.status_code == 201, response.content
     created = Measure.objects.get(pk=response.json()["id"])
@@ -189,14 +210,22 @@ def test_lights(world: World, api_as: Any) -> None:
     client = api_as("coordinator")
     overdue = client.get(f"/measures/{measures['overdue'].pk}").json()["light"]
     assert overdue == {"color": "red", "days_left": -3}
-    Measure.objects.filter(pk=measures["submitted"].pk).update(deadline=TODAY + dt.timedelta(days=10))
-    Measure.objects.filter(pk=measures["approved"].pk).update(deadline=TODAY + dt.timedelta(days=20))
+    Measure.objects.filter(pk=measures["submitted"].pk).update(
+        deadline=TODAY + dt.timedelta(days=10)
+    )
+    Measure.objects.filter(pk=measures["approved"].pk).update(
+        deadline=TODAY + dt.timedelta(days=20)
+    )
     assert client.get(f"/measures/{measures['submitted'].pk}").json()["light"]["color"] == "yellow"
     assert client.get(f"/measures/{measures['approved'].pk}").json()["light"]["color"] == "green"
     assert client.get(f"/measures/{measures['closed'].pk}").json()["light"]["color"] == "closed"
     counts = client.get(f"/inspections/{world.a.inspection.pk}/lights").json()
     assert counts == {
-        "inspection": world.a.inspection.pk, "red": 1, "yellow": 1, "green": 1, "closed": 1,
+        "inspection": world.a.inspection.pk,
+        "red": 1,
+        "yellow": 1,
+        "green": 1,
+        "closed": 1,
         "none": 0,
     }
 

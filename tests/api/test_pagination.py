@@ -19,7 +19,9 @@ def _grow(world: World, n: int, *, deadline_every: int = 3) -> None:
     problem = world.a.problems[1]
     for i in range(n):
         plan.add_measure(
-            problem=problem, text=f"补充措施{i}", actor=world.coordinator,
+            problem=problem,
+            text=f"补充措施{i}",
+            actor=world.coordinator,
             deadline=None if i % deadline_every == 0 else TODAY + dt.timedelta(days=i % 7),
         )
 
@@ -48,7 +50,9 @@ def test_pages_are_stable_under_inserts(world: World, api_as: Any, sort: str) ->
     def insert() -> None:
         i = next(counter)
         plan.add_measure(
-            problem=world.a.problems[0], text=f"并发新增{i}", actor=world.coordinator,
+            problem=world.a.problems[0],
+            text=f"并发新增{i}",
+            actor=world.coordinator,
             deadline=TODAY + dt.timedelta(days=i % 5) if i % 2 else None,
         )
 
@@ -80,7 +84,8 @@ def test_cursor_is_opaque_and_bound_to_its_sort(world: World, api_as: Any) -> No
 def test_cursor_round_trip() -> None:
     sort = Sort("deadline", "deadline", dt.date, True)
     assert decode_cursor(encode_cursor(sort, dt.date(2026, 1, 2), 7), sort) == (
-        dt.date(2026, 1, 2), 7,
+        dt.date(2026, 1, 2),
+        7,
     )
     assert decode_cursor(encode_cursor(sort, None, 9), sort) == (None, 9)
 

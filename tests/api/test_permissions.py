@@ -69,8 +69,12 @@ def test_reads_by_role(world: World, api_as: Any, path: str) -> None:
 @pytest.mark.parametrize(
     "persona, visible",
     [
-        ("coordinator", 4), ("secretary", 4), ("office", 8), ("dept", 4),
-        ("outsider_secretary", 4), ("sysadmin", 0),
+        ("coordinator", 4),
+        ("secretary", 4),
+        ("office", 8),
+        ("dept", 4),
+        ("outsider_secretary", 4),
+        ("sysadmin", 0),
     ],
 )
 def test_lists_are_scoped(world: World, api_as: Any, persona: str, visible: int) -> None:
@@ -86,7 +90,9 @@ def test_department_user_sees_only_its_measures(world: World, api_as: Any) -> No
     from zhenggai.ledger.services import plan
 
     hidden = plan.add_measure(
-        problem=world.a.problems[0], text="由信息中心独立负责", actor=world.coordinator,
+        problem=world.a.problems[0],
+        text="由信息中心独立负责",
+        actor=world.coordinator,
         lead_department=world.a.departments["信息中心"],
     )
     assert api_as("dept").get(f"/measures/{hidden.pk}").status_code == 404
@@ -115,11 +121,20 @@ WRITES = [
     ("dept", "post", "/inspections/{inspection}/reports", {}, 403),
     ("outsider_secretary", "post", "/inspections/{inspection}/reports", {}, 404),
     ("dept", "get", "/inspections/{inspection}/reports", None, 403),
-    ("dept", "post", "/webhooks", {"organisation": "{unit}", "url": "http://x.test/",
-                                   "events": ["measure.closed"]}, 403),
-    ("outsider_secretary", "post", "/webhooks", {"organisation": "{unit}",
-                                                 "url": "http://x.test/",
-                                                 "events": ["measure.closed"]}, 404),
+    (
+        "dept",
+        "post",
+        "/webhooks",
+        {"organisation": "{unit}", "url": "http://x.test/", "events": ["measure.closed"]},
+        403,
+    ),
+    (
+        "outsider_secretary",
+        "post",
+        "/webhooks",
+        {"organisation": "{unit}", "url": "http://x.test/", "events": ["measure.closed"]},
+        404,
+    ),
 ]
 
 
@@ -147,7 +162,10 @@ def test_patch_matrix(world: World, api_as: Any) -> None:
     ids = _ids(world)
     url = f"/measures/{ids['measure']}"
     for persona, expected in [
-        ("dept", 403), ("leader", 403), ("office", 403), ("outsider_secretary", 404),
+        ("dept", 403),
+        ("leader", 403),
+        ("office", 403),
+        ("outsider_secretary", 404),
         ("coordinator", 200),
     ]:
         client = api_as(persona)

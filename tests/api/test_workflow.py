@@ -48,8 +48,11 @@ def test_full_cycle(world: World, api_as: Any) -> None:
     assert download.status_code == 200 and download.content == PDF
     assert download["Content-Type"] == "application/pdf"
 
-    submitted = dept.post(f"/measures/{measure.pk}/submit", {"text": "整改已完成"},
-                          headers={"If-Match": progress["ETag"]})
+    submitted = dept.post(
+        f"/measures/{measure.pk}/submit",
+        {"text": "整改已完成"},
+        headers={"If-Match": progress["ETag"]},
+    )
     assert submitted.status_code == 200, submitted.content
     assert submitted.json()["status"] == "submitted"
 
@@ -62,8 +65,12 @@ def test_full_cycle(world: World, api_as: Any) -> None:
     assert reopened.json()["reopened_count"] == 1
 
     assert _actions(measure) == [
-        "measure.created", "measure.progress_reported", "measure.submitted",
-        "measure.approved_by_leader", "measure.closed", "measure.reopened",
+        "measure.created",
+        "measure.progress_reported",
+        "measure.submitted",
+        "measure.approved_by_leader",
+        "measure.closed",
+        "measure.reopened",
     ]
     assert AuditEntry.objects.filter(action="evidence.uploaded").count() == 1
     assert AuditEntry.objects.filter(action="evidence.downloaded").count() == 1
@@ -114,9 +121,11 @@ def test_stale_if_match_on_an_action_is_412(world: World, api_as: Any) -> None:
 
 def test_tampered_evidence_is_not_sent(world: World, api_as: Any) -> None:
     measure = world.a.measures[0]
-    body = api_as("dept").upload(
-        f"/measures/{measure.pk}/progress", {"text": "进展", "files": [_file()]}
-    ).json()
+    body = (
+        api_as("dept")
+        .upload(f"/measures/{measure.pk}/progress", {"text": "进展", "files": [_file()]})
+        .json()
+    )
     evidence = Evidence.objects.get(pk=body["evidence"][0]["id"])
     with evidence.file.open("wb") as handle:
         handle.write(b"changed")
@@ -134,8 +143,13 @@ def test_milestones_and_ledger_building(world: World, api_as: Any) -> None:
     )
     assert category.status_code == 201
     problem = coordinator.post(
-        "/problems", {"category": category.json()["id"], "text": "会风文风不实",
-                      "stated_planned": 2, "stated_done": 3},
+        "/problems",
+        {
+            "category": category.json()["id"],
+            "text": "会风文风不实",
+            "stated_planned": 2,
+            "stated_done": 3,
+        },
     )
     assert problem.status_code == 422  # stated done > planned
     problem = coordinator.post("/problems", {"category": category.json()["id"], "text": "会风不实"})
@@ -165,12 +179,19 @@ def test_office_registers_rounds_and_inspections(world: World, api_as: Any) -> N
     unit = create_organisation(name="丙局", kind=OrganisationKind.UNIT, parent=world.jurisdiction)
     inspection = office.post(
         "/inspections",
-        {"round": rnd.json()["id"], "unit": unit.pk, "unit_name": "中共丙局党组",
-         "team": "第二巡察组", "period_start": "2027-03-01", "period_end": "2027-04-15",
-         "feedback_date": "2027-05-10"},
+        {
+            "round": rnd.json()["id"],
+            "unit": unit.pk,
+            "unit_name": "中共丙局党组",
+            "team": "第二巡察组",
+            "period_start": "2027-03-01",
+            "period_end": "2027-04-15",
+            "feedback_date": "2027-05-10",
+        },
     )
     assert inspection.status_code == 201, inspection.content
     assert inspection.json()["report_due"] == "2027-07-10"
-    again = office.post("/rounds", {"jurisdiction": world.jurisdiction.pk, "name": "2027年第一轮",
-                                    "year": 2027})
+    again = office.post(
+        "/rounds", {"jurisdiction": world.jurisdiction.pk, "name": "2027年第一轮", "year": 2027}
+    )
     assert again.status_code == 400 and again.json()["error"]["field"] == "name"

@@ -21,12 +21,14 @@ PAGES = [
     ("dept", "web:home", False, "", 2, "returned rows; rows to update"),
     ("leader", "web:home", False, "", 2, "leader's queue rows; extensions to decide"),
     (
-        "secretary", "web:home", False, "", 3,
-        "closure queue rows; extensions to decide; measures under supervision orders",
+        "secretary", "web:home", False, "", 4,
+        "closure queue rows; extensions to decide; measures under supervision orders; "
+        "count of the public's messages waiting for an answer (意见建议)",
     ),
     (
-        "coordinator", "web:home", False, "", 3,
-        "overdue/near rows; unassigned rows; measures under supervision orders",
+        "coordinator", "web:home", False, "", 4,
+        "overdue/near rows; unassigned rows; measures under supervision orders; "
+        "count of the public's messages waiting for an answer (意见建议)",
     ),
     ("office", "web:home", False, "", 1, "inspections with all figures annotated"),
     (
@@ -133,6 +135,7 @@ def test_measure_page_query_count(
     measure = world.a.measures[0]
     client = as_user("coordinator")
     # measure; progress updates; their evidence; reviews; supporting departments;
-    # milestones; evidence outside any update
-    with django_assert_num_queries(FIRST + 7):
+    # milestones; evidence outside any update; the quality flags about the measure
+    # (one query, the ledger rows' flag counts are annotated and add none)
+    with django_assert_num_queries(FIRST + 8):
         assert client.get(url("web:measure.detail", measure.pk)).status_code == 200

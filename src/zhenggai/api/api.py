@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from ninja import NinjaAPI
 from ninja.openapi.docs import DocsBase
+from ninja.renderers import JSONRenderer
 
 from zhenggai.api import errors
 from zhenggai.api.auth import SessionAuth, TokenAuth
@@ -43,6 +44,12 @@ class LocalSwagger(DocsBase):
         return render(request, "api/docs.html", context)
 
 
+class Utf8JSON(JSONRenderer):
+    """Chinese text as itself, not ``\\uXXXX`` escapes."""
+
+    json_dumps_params = {"ensure_ascii": False}  # noqa: RUF012 (ninja's class attribute)
+
+
 class ZhenggaiAPI(NinjaAPI):
     def get_openapi_operation_id(self, operation: Any) -> str:
         """Short, stable operation ids: the view's name (unique across the routers)."""
@@ -56,6 +63,7 @@ api = ZhenggaiAPI(
     urls_namespace="api",
     auth=[TokenAuth(), SessionAuth()],
     docs=LocalSwagger(),
+    renderer=Utf8JSON(),
     openapi_url="/openapi.json",
     docs_url="/docs",
 )

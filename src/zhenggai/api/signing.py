@@ -39,7 +39,8 @@ def digest(algorithm: str, secret: str, timestamp: int, body: bytes) -> str:
 
 
 def signature_header(algorithm: str, secret: str, timestamp: int, body: bytes) -> str:
-    return f"t={timestamp},{SCHEME[WebhookAlgorithm(algorithm)]}={digest(algorithm, secret, timestamp, body)}"
+    scheme = SCHEME[WebhookAlgorithm(algorithm)]
+    return f"t={timestamp},{scheme}={digest(algorithm, secret, timestamp, body)}"
 
 
 def verify(

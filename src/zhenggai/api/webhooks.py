@@ -126,7 +126,9 @@ def emit(
             "endpoint_id", flat=True
         )
     )
-    created = WebhookDelivery.objects.bulk_create(
+    fresh = [endpoint for endpoint in endpoints if endpoint.pk not in known]
+    # ignore_conflicts: a concurrent emit of the same event id may have won the race.
+    WebhookDelivery.objects.bulk_create(
         [
             WebhookDelivery(
                 endpoint=endpoint,
@@ -136,18 +138,17 @@ def emit(
                 next_attempt_at=now,
                 created_at=now,
             )
-            for endpoint in endpoints
-            if endpoint.pk not in known
+            for endpoint in fresh
         ],
         ignore_conflicts=True,
     )
-    if setting("ZHENGGAI_WEBHOOKS_INLINE"):
-        ids = list(
-            WebhookDelivery.objects.filter(
-                event_id=event_id, status=DeliveryStatus.PENDING
-            ).values_list("pk", flat=True)
+    created = list(
+        WebhookDelivery.objects.filter(event_id=event_id, endpoint__in=fresh).select_related(
+            "endpoint"
         )
-        for delivery in WebhookDelivery.objects.filter(pk__in=ids).select_related("endpoint"):
+    )
+    if setting("ZHENGGAI_WEBHOOKS_INLINE"):
+        for delivery in created:
             attempt(delivery, now=now)
     return created
 

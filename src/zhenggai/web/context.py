@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhenggai.accounts.models import Role
 from zhenggai.accounts.permissions import roles_of, scope_of
+from zhenggai.web.urls_edit import LEDGER_EDIT_PAGES
 
 #: (url name, label, roles that see it — None for everyone signed in, url names it covers)
 NAV = [
@@ -18,7 +19,7 @@ NAV = [
         "web:inspections",
         _("整改台账"),
         "business",
-        {"inspections", "ledger", "problem.detail", "measure.detail"},
+        {"inspections", "ledger", "problem.detail", "measure.detail"} | LEDGER_EDIT_PAGES,
     ),
     ("web:reviews", _("审核"), {Role.LEADER, Role.SECRETARY}, {"reviews"}),
     ("web:overview", _("统计总览"), {Role.OFFICE}, {"overview"}),

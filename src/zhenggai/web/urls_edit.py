@@ -29,3 +29,6 @@ urlpatterns = [
         name="recovery.add",
     ),
 ]
+
+#: The navigation shows these pages under 整改台账.
+LEDGER_EDIT_PAGES = {pattern.name for pattern in urlpatterns}

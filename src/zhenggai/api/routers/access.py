@@ -16,6 +16,7 @@ from zhenggai.api.routers.ledger import PageQuery
 from zhenggai.api.schemas.common import MAX_ID
 from zhenggai.api.schemas.misc import (
     DeliveryOut,
+    MeOut,
     TokenCreated,
     TokenIn,
     TokenOut,
@@ -39,6 +40,15 @@ def _page(rows: Any, query: PageQuery, sort: str) -> dict[str, Any]:
     return {"items": page.items, "next_cursor": page.next_cursor}
 
 
+# ---------------------------------------------------------------- the caller
+
+
+@router.get("/me", response=responses({200: MeOut}), tags=["tokens"])
+def me(request: HttpRequest) -> Any:
+    """Who the token (or session) belongs to, with the roles that decide what it sees."""
+    return auth_user(request)
+
+
 # ---------------------------------------------------------------- tokens
 
 
@@ -49,13 +59,13 @@ def list_tokens(request: HttpRequest, query: Query[PageQuery]) -> Any:
 
 
 @router.post("/tokens", response=responses({201: TokenCreated}), tags=["tokens"])
-def create_token(request: HttpRequest, data: TokenIn) -> Status[dict[str, Any]]:
+def create_token(request: HttpRequest, data: TokenIn) -> Status[ApiToken]:
     """Create a token; ``token`` in the reply is the secret, shown this once."""
     issued = tokens.create_token(
         user=auth_user(request), name=data.name, expires_at=data.expires_at
     )
-    body = TokenOut.from_orm(issued.token).model_dump()
-    return Status(201, {**body, "token": issued.secret})
+    issued.token.token = issued.secret  # type: ignore[attr-defined]
+    return Status(201, issued.token)
 
 
 @router.delete("/tokens/{pk}", response=responses({200: TokenOut}), tags=["tokens"])
@@ -74,7 +84,7 @@ def list_webhooks(request: HttpRequest, query: Query[PageQuery]) -> Any:
 
 
 @router.post("/webhooks", response=responses({201: WebhookCreated}), tags=["webhooks"])
-def create_webhook(request: HttpRequest, data: WebhookIn) -> Status[dict[str, Any]]:
+def create_webhook(request: HttpRequest, data: WebhookIn) -> Status[WebhookEndpoint]:
     """Register a URL for events; ``secret`` (for checking signatures) is shown this once."""
     user = auth_user(request)
     organisation = visible_organisations(user).filter(pk=data.organisation).first()
@@ -87,7 +97,7 @@ def create_webhook(request: HttpRequest, data: WebhookIn) -> Status[dict[str, An
         events=list(data.events),
         algorithm=data.algorithm,
     )
-    return Status(201, {**WebhookOut.from_orm(endpoint).model_dump(), "secret": endpoint.secret})
+    return Status(201, endpoint)  # the one reply that carries the secret
 
 
 @router.get("/webhooks/{pk}", response=responses({200: WebhookOut}), tags=["webhooks"])

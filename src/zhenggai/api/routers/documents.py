@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import Path, Query, Router, Status, Schema
+from ninja import Path, Query, Router, Schema, Status
 from pydantic import Field
 
 from zhenggai.accounts.permissions import (

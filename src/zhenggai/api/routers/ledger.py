@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from ninja import Path, Query, Router, Status, Schema
+from ninja import Path, Query, Router, Schema, Status
 from pydantic import Field
 
 from zhenggai.accounts.models import Organisation, OrganisationKind

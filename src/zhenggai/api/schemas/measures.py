@@ -16,7 +16,6 @@ from zhenggai.api.schemas.common import (
     LongText,
     Reason,
     ShortText,
-    Title,
     bounded,
 )
 from zhenggai.ledger.models import (
@@ -178,4 +177,3 @@ class LightCounts(Schema):
     green: int
     closed: int
     none: int
-

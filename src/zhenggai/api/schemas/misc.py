@@ -58,6 +58,22 @@ class ReportOut(Schema):
     withdrawn_at: LocalDateTime | None
 
 
+class MembershipOut(Schema):
+    organisation: int = Field(validation_alias="organisation_id")
+    role: str
+
+
+class MeOut(Schema):
+    id: int
+    username: str
+    display_name: str
+    memberships: list[MembershipOut]
+
+    @staticmethod
+    def resolve_memberships(obj: Any) -> list[Any]:
+        return list(obj.memberships.all())
+
+
 class TokenOut(Schema):
     id: int
     name: str
