@@ -154,8 +154,9 @@ def _department_measure_ids(scope: Scope) -> Q:
     # One ``IN (… UNION ALL …)`` rather than ``lead OR id IN (…)``: the OR cannot use an
     # index and made PostgreSQL filter every open measure of the province.
     through = Measure.supporting_departments.through
-    led = Measure.objects.filter(lead_department_id__in=scope.department_ids).order_by().values("pk")
-    supported = through.objects.filter(organisation_id__in=scope.department_ids).values("measure_id")
+    ids = scope.department_ids
+    led = Measure.objects.filter(lead_department_id__in=ids).order_by().values("pk")
+    supported = through.objects.filter(organisation_id__in=ids).values("measure_id")
     return Q(pk__in=led.union(supported, all=True))
 
 

@@ -14,7 +14,7 @@ from ninja.renderers import JSONRenderer
 
 from zhenggai.api import errors
 from zhenggai.api.auth import SessionAuth, TokenAuth
-from zhenggai.api.routers import access, documents, ledger, measures, progress
+from zhenggai.api.routers import access, documents, ledger, measures, progress, supervision
 
 DESCRIPTION = """\
 The open API of 整改 (Zhenggai): the same ledger, workflow and rights as the pages.
@@ -72,4 +72,5 @@ api.add_router("", ledger.router)
 api.add_router("", measures.router)
 api.add_router("", progress.router)
 api.add_router("", documents.router)
+api.add_router("", supervision.router)
 api.add_router("", access.router)

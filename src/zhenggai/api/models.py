@@ -57,6 +57,8 @@ class WebhookEvent(models.TextChoices):
     MEASURE_REOPENED = "measure.reopened", _("措施重新打开")
     LIGHT_RED = "measure.light_red", _("措施亮红灯(逾期)")
     REPORT_PUBLISHED = "report.published", _("整改报告公开")
+    ORDER_ISSUED = "order.issued", _("督办单下发")
+    ORDER_ANSWERED = "order.answered", _("督办单反馈")
 
 
 class WebhookEndpoint(models.Model):

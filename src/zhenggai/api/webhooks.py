@@ -79,6 +79,18 @@ def describe(obj: Any) -> dict[str, Any]:
             "published_at": _iso(obj.published_at),
             "url": f"/api/v1/reports/{obj.pk}",
         }
+    from zhenggai.supervision.models import SupervisionOrder
+
+    if isinstance(obj, SupervisionOrder):
+        return {
+            "type": "order",
+            "id": obj.pk,
+            "number": obj.number,
+            "inspection": obj.inspection_id,
+            "status": obj.status,
+            "due_date": _iso(obj.due_date),
+            "url": f"/api/v1/orders/{obj.pk}",
+        }
     return {"type": type(obj).__name__.lower(), "id": getattr(obj, "pk", None)}
 
 
