@@ -96,7 +96,7 @@ SELECT m, ((m - 1) / %(per_problem)s) / %(problems)s + 1, (m - 1) / %(per_proble
        CASE WHEN m %% 10 = 0 THEN 'ongoing' ELSE 'deadline' END,
        7 * (((m - 1) / %(per_problem)s) / %(problems)s + 1) - 5,
        100000 + (((m - 1) / %(per_problem)s) / %(problems)s + 1) * 10 + (m %% 4) + 1,
-       date '2026-11-28' + ((m * 7919) %% 120 - 40),
+       date '2026-11-28' + ((m::bigint * 7919) %% 120 - 40)::int,
        CASE WHEN m %% 50 = 0 THEN date '2026-11-28' + ((m * 31) %% 30) END,
        '', '', '',
        CASE WHEN m %% 5 < 2 THEN 'closed' WHEN m %% 5 = 2 THEN 'draft' ELSE 'in_progress' END,
@@ -105,7 +105,7 @@ SELECT m, ((m - 1) / %(per_problem)s) / %(problems)s + 1, (m - 1) / %(per_proble
 FROM generate_series(1, %(measures)s) m;
 INSERT INTO ledger_milestone (measure_id, position, title, due_date, done_on)
 SELECT m, 1, '节点', date '2026-11-28' + ((m * 13) %% 60 - 20), NULL
-FROM generate_series(1, %(measures)s, 10) m;
+FROM generate_series(1, %(measures)s, 7) m;
 """
 
 

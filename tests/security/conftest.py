@@ -33,7 +33,9 @@ def enrol(user: User) -> str:
 
 
 def actions_since(mark: int) -> list[str]:
-    return list(AuditEntry.objects.filter(id__gt=mark).order_by("id").values_list("action", flat=True))
+    return list(
+        AuditEntry.objects.filter(id__gt=mark).order_by("id").values_list("action", flat=True)
+    )
 
 
 def mark() -> int:

@@ -91,7 +91,12 @@ def test_secadmin_sees_no_business_data(world: World, as_user) -> None:
 
 def test_secadmin_cannot_change_their_own_roles(world: World) -> None:
     with pytest.raises(DomainError, match="自己"):
-        grant_role(user=world.secadmin, organisation=world.a.org, role=Role.OFFICE, actor=world.secadmin)
+        grant_role(
+            user=world.secadmin,
+            organisation=world.jurisdiction,
+            role=Role.OFFICE,
+            actor=world.secadmin,
+        )
     with pytest.raises(DomainError, match="自己"):
         revoke_role(membership=world.secadmin.memberships.get(), actor=world.secadmin)
 
@@ -121,9 +126,16 @@ def test_no_account_holds_two_admin_roles_even_in_the_database(world: World, sec
 
 def test_an_admin_account_holds_no_business_role(world: World) -> None:
     with pytest.raises(DomainError, match="业务角色"):
-        grant_role(user=world.auditadmin, organisation=world.a.org, role=Role.LEADER, actor=world.secadmin)
+        grant_role(
+            user=world.auditadmin, organisation=world.a.org, role=Role.LEADER, actor=world.secadmin
+        )
     with pytest.raises(DomainError, match="业务角色"):
-        grant_role(user=world.dept, organisation=world.jurisdiction, role=Role.SYSADMIN, actor=world.secadmin)
+        grant_role(
+            user=world.dept,
+            organisation=world.jurisdiction,
+            role=Role.SYSADMIN,
+            actor=world.secadmin,
+        )
 
 
 def test_the_grant_page_refuses_a_second_admin_role(world: World, as_user) -> None:
@@ -141,7 +153,16 @@ def test_the_grant_page_refuses_a_second_admin_role(world: World, as_user) -> No
 def test_read_only_viewers_get_403_on_every_write(world: World, as_user, persona: str) -> None:
     measure = world.a.measures[0]
     client = as_user(persona)
-    for action in ("progress", "submit", "leader/approve", "leader/return", "close", "close/return"):
+    for action in (
+        "progress",
+        "submit",
+        "leader/approve",
+        "leader/return",
+        "close",
+        "close/return",
+    ):
         response = client.post(f"/measures/{measure.pk}/{action}/", {"text": "x", "reason": "x"})
         assert response.status_code == 403, action
-    assert AuditEntry.objects.filter(action="access.denied", actor=world.users[persona]).count() == 6
+    assert (
+        AuditEntry.objects.filter(action="access.denied", actor=world.users[persona]).count() == 6
+    )

@@ -60,7 +60,9 @@ def test_checkpoints_cannot_be_changed(db) -> None:
     )
     with pytest.raises(DatabaseError), transaction.atomic():
         with connection.cursor() as cursor:
-            cursor.execute("UPDATE audit_auditcheckpoint SET anchor = 'x' WHERE id = %s", [point.pk])
+            cursor.execute(
+                "UPDATE audit_auditcheckpoint SET anchor = 'x' WHERE id = %s", [point.pk]
+            )
 
 
 def test_the_admin_has_no_audit_log(world: World) -> None:
@@ -172,7 +174,9 @@ def test_the_daily_copy_writes_each_day_once_with_its_digest(db, tmp_path: Path)
     assert a.pk
 
 
-def test_the_copy_reveals_an_entry_rewritten_and_rehashed_in_the_database(db, tmp_path: Path) -> None:
+def test_the_copy_reveals_an_entry_rewritten_and_rehashed_in_the_database(
+    db, tmp_path: Path
+) -> None:
     target = record("measure.closed", at=timezone.now() - dt.timedelta(days=1))
     record("later")
     copy_days(tmp_path)
@@ -209,8 +213,14 @@ def test_each_event_writes_an_entry_with_who_where_what_and_outcome(world: World
     workflow.leader_review(measure=measure, actor=world.leader, approve=True)
     by_action = {e.action: e for e in AuditEntry.objects.order_by("id")}
     for action in (
-        "login.failed", "login.succeeded", "evidence.uploaded", "evidence.downloaded",
-        "access.not_found", "logout", "audit.exported", "measure.approved_by_leader",
+        "login.failed",
+        "login.succeeded",
+        "evidence.uploaded",
+        "evidence.downloaded",
+        "access.not_found",
+        "logout",
+        "audit.exported",
+        "measure.approved_by_leader",
         "membership.granted",
     ):
         assert action in by_action, action
@@ -234,7 +244,9 @@ def test_role_changes_are_audited(world: World) -> None:
     from zhenggai.accounts.services import grant_role, revoke_role
 
     user = make_user("someone")
-    membership = grant_role(user=user, organisation=world.a.org, role="leader", actor=world.secadmin)
+    membership = grant_role(
+        user=user, organisation=world.a.org, role="leader", actor=world.secadmin
+    )
     revoke_role(membership=membership, actor=world.secadmin)
     actions = AuditEntry.objects.filter(object_type="Membership").order_by("id")
     assert list(actions.values_list("action", flat=True))[-2:] == [
@@ -250,5 +262,7 @@ def test_the_flush_command_still_empties_the_database(world: World) -> None:
 
 
 def test_workflow_evidence_fixture(world: World) -> None:
-    workflow.report_progress(measure=world.a.measures[0], actor=world.dept, text="x", files=[pdf_file()])
+    workflow.report_progress(
+        measure=world.a.measures[0], actor=world.dept, text="x", files=[pdf_file()]
+    )
     assert AuditEntry.objects.filter(action="evidence.uploaded").exists()

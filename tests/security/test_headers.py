@@ -24,7 +24,11 @@ def _production(tmp_path: Path, code: str, *args: str) -> subprocess.CompletedPr
         ZHENGGAI_DATA_DIR=str(tmp_path / "data"),
     )
     return subprocess.run(
-        [sys.executable, "-c", code, *args], env=env, cwd=tmp_path, capture_output=True, text=True,
+        [sys.executable, "-c", code, *args],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
         timeout=180,
     )
 
@@ -33,7 +37,10 @@ def test_check_deploy_passes_with_the_production_settings(tmp_path: Path) -> Non
     result = _production(
         tmp_path,
         "import sys; from zhenggai.cli import main; main(['zhenggai', *sys.argv[1:]])",
-        "check", "--deploy", "--fail-level", "WARNING",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -41,7 +48,8 @@ def test_check_deploy_passes_with_the_production_settings(tmp_path: Path) -> Non
 
 def test_production_settings_have_hsts_and_secure_cookies(tmp_path: Path) -> None:
     code = (
-        "import django, json; django.setup(); from django.conf import settings as s; print(json.dumps("
+        "import django, json; django.setup(); from django.conf import settings as s; "
+        "print(json.dumps("
         "[s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SESSION_COOKIE_SECURE,"
         " s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, s.SESSION_COOKIE_SAMESITE, s.DEBUG]))"
     )
@@ -65,13 +73,17 @@ def test_responses_carry_the_security_headers(world: World) -> None:
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
     assert response["X-Frame-Options"] == "DENY"
-    signed_in = client.post("/login/", {"username": "dept", "password": "Zg-test-Passw0rd!"}, secure=True)
+    signed_in = client.post(
+        "/login/", {"username": "dept", "password": "Zg-test-Passw0rd!"}, secure=True
+    )
     cookie = signed_in.cookies["sessionid"]
     assert cookie["secure"] and cookie["httponly"] and cookie["samesite"] == "Lax"
 
 
 def test_the_pages_use_no_inline_script(world: World, as_user) -> None:
-    body = as_user("coordinator").get(f"/inspections/{world.a.inspection.pk}/ledger/").content.decode()
+    body = (
+        as_user("coordinator").get(f"/inspections/{world.a.inspection.pk}/ledger/").content.decode()
+    )
     assert "<script>" not in body and " onclick=" not in body and "style=" not in body
 
 

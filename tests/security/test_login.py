@@ -76,7 +76,7 @@ def test_the_security_admin_can_unlock(world: World, as_user) -> None:
     assert AuditEntry.objects.filter(action="login.unlocked", actor=world.secadmin).exists()
 
 
-# ------------------------------------------------------------------ check 4: per address, no enumeration
+# ------------------------------------------------------------------ check 4: per address
 
 
 def test_failures_from_one_address_lock_the_address(world: World, settings) -> None:
@@ -141,7 +141,10 @@ def test_admins_without_an_authenticator_must_enrol(world: World, persona: str) 
     page = client.get("/login/totp/enrol/").content.decode()
     device = TotpDevice.objects.get(user=world.users[persona])
     assert device.secret in page.replace(" ", "") and "otpauth://totp/" in page
-    assert client.post("/login/totp/enrol/", {"code": code_for(world.users[persona])}).status_code == 302
+    assert (
+        client.post("/login/totp/enrol/", {"code": code_for(world.users[persona])}).status_code
+        == 302
+    )
     assert client.get("/").status_code == 200
     assert TotpDevice.objects.get(pk=device.pk).confirmed
 

@@ -95,7 +95,9 @@ def test_a_password_change_is_audited_and_clears_the_flag(world: World, as_user)
 
 
 def _age(user: User, days: int) -> None:
-    User.objects.filter(pk=user.pk).update(password_changed_at=timezone.now() - dt.timedelta(days=days))
+    User.objects.filter(pk=user.pk).update(
+        password_changed_at=timezone.now() - dt.timedelta(days=days)
+    )
 
 
 def test_an_expired_password_forces_a_change_at_login(world: World) -> None:
@@ -144,7 +146,13 @@ def test_an_account_created_by_the_sysadmin_must_change_its_password(world: Worl
     client = as_user("sysadmin")
     response = client.post(
         "/admin/accounts/user/add/",
-        {"username": "newbie", "display_name": "新人", "title": "", "password1": GOOD, "password2": GOOD},
+        {
+            "username": "newbie",
+            "display_name": "新人",
+            "title": "",
+            "password1": GOOD,
+            "password2": GOOD,
+        },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert User.objects.get(username="newbie").must_change_password

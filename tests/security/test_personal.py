@@ -72,10 +72,11 @@ def test_switching_ciphers_keeps_old_values_readable(person: User) -> None:
 def test_the_sm4_cipher_matches_the_standard_vector() -> None:
     from gmssl.sm4 import SM4_ENCRYPT, CryptSM4
 
-    engine = CryptSM4(padding_mode=3)  # no padding: one block, GB/T 32907 appendix A
+    engine = CryptSM4()
     key = bytes.fromhex("0123456789abcdeffedcba9876543210")
     engine.set_key(key, SM4_ENCRYPT)
-    assert engine.crypt_ecb(key).hex() == "681edf34d206965e86b3e94f536e4246"
+    # GB/T 32907 appendix A: the first block; the second is the PKCS#7 padding block.
+    assert engine.crypt_ecb(key).hex()[:32] == "681edf34d206965e86b3e94f536e4246"
 
 
 def test_masks() -> None:
@@ -112,7 +113,9 @@ def test_nobody_else_may_reveal_them(person: User, as_user, persona: str) -> Non
 
 def test_changing_them_needs_the_password_again(person: User, as_user) -> None:
     client = as_user("dept")
-    refused = client.post("/account/", {"phone": "13900001111", "id_number": "", "password": "wrong"})
+    refused = client.post(
+        "/account/", {"phone": "13900001111", "id_number": "", "password": "wrong"}
+    )
     assert refused.status_code == 200 and User.objects.get(pk=person.pk).phone == PHONE
     client.post("/account/", {"phone": "13900001111", "id_number": "", "password": PASSWORD})
     assert User.objects.get(pk=person.pk).phone == "13900001111"

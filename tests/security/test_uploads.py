@@ -27,7 +27,9 @@ def upload(name: str, content: bytes) -> SimpleUploadedFile:
 
 def report(world: World, *files: tuple[str, bytes]) -> None:
     workflow.report_progress(
-        measure=world.a.measures[0], actor=world.dept, text="进展",
+        measure=world.a.measures[0],
+        actor=world.dept,
+        text="进展",
         files=[(name, io.BytesIO(data)) for name, data in files],
     )
 
@@ -38,7 +40,9 @@ def report(world: World, *files: tuple[str, bytes]) -> None:
 
 def test_svg_is_not_allowed(db) -> None:
     with pytest.raises(DomainError, match="类型不允许"):
-        check_upload(io.BytesIO(b"<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>"), "a.pdf")
+        check_upload(
+            io.BytesIO(b"<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>"), "a.pdf"
+        )
 
 
 # ------------------------------------------------------------------ check 21: quota
@@ -64,7 +68,8 @@ def test_the_quota_can_be_switched_off(world: World, settings) -> None:
 def test_the_quota_refusal_reaches_the_page(world: World, as_user, settings) -> None:
     settings.ZHENGGAI_UNIT_QUOTA_BYTES = 10
     response = as_user("dept").post(
-        f"/measures/{world.a.measures[0].pk}/progress/", {"text": "x", "files": [upload("a.pdf", PDF)]}
+        f"/measures/{world.a.measures[0].pk}/progress/",
+        {"text": "x", "files": [upload("a.pdf", PDF)]},
     )
     assert response.status_code == 400 and "存储上限" in response.content.decode()
 
@@ -72,7 +77,9 @@ def test_the_quota_refusal_reaches_the_page(world: World, as_user, settings) -> 
 # ------------------------------------------------------------------ check 23
 
 
-@pytest.mark.parametrize("name", ["../../etc/passwd.pdf", "a\x00.pdf", "..\\..\\win.pdf", "/abs.pdf"])
+@pytest.mark.parametrize(
+    "name", ["../../etc/passwd.pdf", "a\x00.pdf", "..\\..\\win.pdf", "/abs.pdf"]
+)
 def test_stored_names_are_generated(world: World, name: str) -> None:
     report(world, (name, PDF))
     evidence = Evidence.objects.get()
@@ -86,7 +93,11 @@ def test_media_is_not_served_directly(world: World, as_user) -> None:
     report(world, ("a.pdf", PDF))
     evidence = Evidence.objects.get()
     client = as_user("dept")
-    for path in (f"/{evidence.file.name}", f"/media/{evidence.file.name}", f"/static/{evidence.file.name}"):
+    for path in (
+        f"/{evidence.file.name}",
+        f"/media/{evidence.file.name}",
+        f"/static/{evidence.file.name}",
+    ):
         assert client.get(path).status_code == 404
     assert settings.STORAGES["default"]["OPTIONS"]["base_url"] is None
 
@@ -108,7 +119,8 @@ def test_the_eicar_file_is_refused(db) -> None:
 
 def test_eicar_inside_an_allowed_type_is_refused(world: World, as_user) -> None:
     response = as_user("dept").post(
-        f"/measures/{world.a.measures[0].pk}/progress/", {"text": "x", "files": [upload("a.pdf", EICAR_PDF)]}
+        f"/measures/{world.a.measures[0].pk}/progress/",
+        {"text": "x", "files": [upload("a.pdf", EICAR_PDF)]},
     )
     assert response.status_code == 400 and "病毒扫描" in response.content.decode()
     assert not Evidence.objects.exists()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from tests.supervision.helpers import make_check, make_extension, make_notification, make_order
 from tests.web.doc_helpers import make_feedback, make_flag, make_report
 from tests.web.helpers import pdf, url
 from tests.world import TODAY, World
@@ -165,6 +166,45 @@ MATRIX = {
     "web:security.audit": (lambda w: (), _only({"auditadmin"})),
     "web:security.audit.export": (lambda w: (), _only({"auditadmin"})),
     "web:security.audit.verify": (lambda w: (), {p: 405 for p in PERSONAS}),
+    # 督办, 延期, 消息, 回头看, 统计 (web/urls_supervision.py; docs/supervision.md)
+    "web:supervision.inbox": (lambda w: (), {p: 200 for p in PERSONAS}),
+    "web:supervision.inbox.open": (
+        lambda w: (make_notification(w),),
+        {p: 302 if p == "dept" else 404 for p in PERSONAS},
+    ),
+    "web:supervision.preferences": (lambda w: (), {p: 200 for p in PERSONAS}),
+    "web:supervision.extensions": (lambda w: (), {p: 200 for p in PERSONAS}),
+    "web:supervision.extension.request": (
+        lambda w: (w.a.measures[0].pk,),
+        _seen_by_a({"dept"}),
+    ),
+    "web:supervision.extension.decide": (
+        lambda w: (make_extension(w),),
+        {p: 405 for p in PERSONAS},
+    ),
+    "web:supervision.orders": (lambda w: (), {p: 200 for p in PERSONAS}),
+    "web:supervision.order.new": (lambda w: (w.a.inspection.pk,), _seen_by_a({"office"})),
+    "web:supervision.order": (lambda w: (make_order(w),), _seen_by_a(UNIT_A)),
+    "web:supervision.order.act": (
+        lambda w: (make_order(w), "answer"),
+        {p: 405 for p in PERSONAS},
+    ),
+    "web:supervision.order.docx": (lambda w: (make_order(w),), _seen_by_a(UNIT_A)),
+    "web:supervision.order.notice.docx": (lambda w: (make_order(w), 0), _seen_by_a(UNIT_A)),
+    "web:supervision.followups": (lambda w: (), _only({"office"})),
+    "web:supervision.followup": (lambda w: (make_check(w),), _only({"office"})),
+    "web:supervision.followup.result": (lambda w: (1,), {p: 405 for p in PERSONAS}),
+    "web:dashboard": (lambda w: (), {p: 302 if p == "office" else 403 for p in PERSONAS}),
+    "web:dashboard.round": (lambda w: (w.a.inspection.round_id,), _only({"office"})),
+    "web:dashboard.round.csv": (lambda w: (w.a.inspection.round_id,), _only({"office"})),
+    "web:dashboard.unit": (
+        lambda w: (w.a.inspection.pk,),
+        _seen_by_a(UNIT_A - {"dept", "dept_support"}),
+    ),
+    "web:dashboard.unit.csv": (
+        lambda w: (w.a.inspection.pk,),
+        _seen_by_a(UNIT_A - {"dept", "dept_support"}),
+    ),
 }
 
 #: Views that change something take GET (the confirmation) and POST; the rest only GET.
@@ -197,6 +237,14 @@ ACTIONS = {
     "web:security.roles.revoke",
     "web:security.user",
     "web:security.audit.verify",
+    "web:supervision.inbox",
+    "web:supervision.preferences",
+    "web:supervision.extension.request",
+    "web:supervision.extension.decide",
+    "web:supervision.order.new",
+    "web:supervision.order.act",
+    "web:supervision.followups",
+    "web:supervision.followup.result",
 }
 
 

@@ -89,7 +89,7 @@ def test_report_preview_then_confirm(empty: Inspection, as_user, data_dir: Path)
     assert Measure.objects.filter(inspection=empty).count() > 20
     assert AuditEntry.objects.filter(action="ledger.imported").count() == 1
     assert kept_files(data_dir) == [] and SESSION_KEY not in client.session
-    assert "已导入整改报告.txt" in text_of(client.get(response["Location"]))
+    assert "已导入“整改报告.txt”" in text_of(client.get(response["Location"]))
 
 
 def test_cancel_writes_nothing(empty: Inspection, as_user, data_dir: Path) -> None:

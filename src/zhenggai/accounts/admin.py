@@ -59,11 +59,25 @@ class UserAdmin(DjangoUserAdmin):
         (_("个人信息"), {"fields": ("display_name", "title", "email")}),
         (
             _("状态"),
-            {"fields": ("is_active", "must_change_password", "password_changed_at", "last_login", "date_joined")},
+            {
+                "fields": (
+                    "is_active",
+                    "must_change_password",
+                    "password_changed_at",
+                    "last_login",
+                    "date_joined",
+                )
+            },
         ),
     )
     add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("username", "display_name", "title", "password1", "password2")}),
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "display_name", "title", "password1", "password2"),
+            },
+        ),
     )
 
     @admin.display(description=_("手机号"))

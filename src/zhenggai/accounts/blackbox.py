@@ -19,7 +19,13 @@ from dataclasses import dataclass, field
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 ALERT = re.compile(r'<div class="form-error" role="alert">(.*?)</div>', re.S)
-DEBUG_MARKERS = ("Traceback", "DEBUG = True", "django.core.handlers", "INSTALLED_APPS", 'id="traceback"')
+DEBUG_MARKERS = (
+    "Traceback",
+    "DEBUG = True",
+    "django.core.handlers",
+    "INSTALLED_APPS",
+    'id="traceback"',
+)
 
 
 @dataclass
@@ -57,9 +63,17 @@ class Browser:
             urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect()
         )
 
-    def request(self, method: str, path: str, data: bytes | None = None, headers: dict[str, str] | None = None) -> Reply:
+    def request(
+        self,
+        method: str,
+        path: str,
+        data: bytes | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Reply:
         url = path if path.startswith("http") else f"{self.base}{path}"
-        req = urllib.request.Request(url, data=data, method=method, headers={"Referer": self.base + "/", **(headers or {})})
+        req = urllib.request.Request(
+            url, data=data, method=method, headers={"Referer": self.base + "/", **(headers or {})}
+        )
         try:
             response = self.opener.open(req, timeout=self.timeout)
         except urllib.error.HTTPError as error:
@@ -67,7 +81,9 @@ class Browser:
         body = response.read().decode("utf-8", "replace")
         heads = {k.lower(): v for k, v in response.headers.items()}
         cookies = response.headers.get_all("Set-Cookie") or []
-        return Reply(response.status if hasattr(response, "status") else response.code, heads, body, cookies)
+        return Reply(
+            response.status if hasattr(response, "status") else response.code, heads, body, cookies
+        )
 
     def get(self, path: str) -> Reply:
         return self.request("GET", path)
@@ -79,22 +95,39 @@ class Browser:
     def post(self, path: str, form: dict[str, str], token_from: str | None = None) -> Reply:
         token = self.csrf(token_from or path)
         data = urllib.parse.urlencode({"csrfmiddlewaretoken": token, **form}).encode()
-        return self.request("POST", path, data, {"Content-Type": "application/x-www-form-urlencoded"})
+        return self.request(
+            "POST", path, data, {"Content-Type": "application/x-www-form-urlencoded"}
+        )
 
-    def post_multipart(self, path: str, fields: dict[str, str], files: dict[str, tuple[str, bytes]], token_from: str) -> Reply:
+    def post_multipart(
+        self,
+        path: str,
+        fields: dict[str, str],
+        files: dict[str, tuple[str, bytes]],
+        token_from: str,
+    ) -> Reply:
         token = self.csrf(token_from)
         boundary = uuid.uuid4().hex
         parts: list[bytes] = []
         for name, value in {"csrfmiddlewaretoken": token, **fields}.items():
-            parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+            parts.append(
+                f"--{boundary}\r\nContent-Disposition: form-data; "
+                f'name="{name}"\r\n\r\n{value}\r\n'.encode()
+            )
         for name, (filename, content) in files.items():
             head = (
-                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+                f"--{boundary}\r\nContent-Disposition: form-data; "
+                f'name="{name}"; filename="{filename}"\r\n'
                 "Content-Type: application/pdf\r\n\r\n"
             )
             parts.append(head.encode() + content + b"\r\n")
         parts.append(f"--{boundary}--\r\n".encode())
-        return self.request("POST", path, b"".join(parts), {"Content-Type": f"multipart/form-data; boundary={boundary}"})
+        return self.request(
+            "POST",
+            path,
+            b"".join(parts),
+            {"Content-Type": f"multipart/form-data; boundary={boundary}"},
+        )
 
     def cookie(self, name: str) -> str | None:
         return next((c.value for c in self.jar if c.name == name), None)
@@ -159,7 +192,9 @@ def check_lockout(options: Options) -> Result:
     browser = Browser(options.url)
     first = ""
     for _ in range(options.attempts):
-        reply = browser.post("/login/", {"username": throwaway, "password": secrets.token_urlsafe(12)})
+        reply = browser.post(
+            "/login/", {"username": throwaway, "password": secrets.token_urlsafe(12)}
+        )
         first = first or alert_text(reply.body)
     after = alert_text(browser.post("/login/", {"username": throwaway, "password": "x"}).body)
     if after and after != first:
@@ -169,10 +204,18 @@ def check_lockout(options: Options) -> Result:
 
 def check_enumeration(options: Options) -> Result:
     browser = Browser(options.url)
-    unknown = alert_text(browser.post("/login/", {"username": f"zg-none-{secrets.token_hex(4)}", "password": "Wr0ng-pass!"}).body)
-    known = alert_text(browser.post("/login/", {"username": options.username, "password": "Wr0ng-pass!"}).body)
+    unknown = alert_text(
+        browser.post(
+            "/login/", {"username": f"zg-none-{secrets.token_hex(4)}", "password": "Wr0ng-pass!"}
+        ).body
+    )
+    known = alert_text(
+        browser.post("/login/", {"username": options.username, "password": "Wr0ng-pass!"}).body
+    )
     if unknown and unknown == known:
-        return Result("no account enumeration", "PASS", "same answer for a known and an unknown name")
+        return Result(
+            "no account enumeration", "PASS", "same answer for a known and an unknown name"
+        )
     return Result("no account enumeration", "FAIL", f"answers differ: {unknown!r} / {known!r}")
 
 
@@ -188,14 +231,31 @@ def check_session(options: Options, browser: Browser) -> Result:
     replay.jar.set_cookie(_cookie("sessionid", old or "", options.url))
     again = replay.get("/")
     if again.status == 302 and "/login/" in again.header("Location"):
-        return Result("session", "PASS", "no-store; an old session cookie after logout gets the login page")
+        return Result(
+            "session", "PASS", "no-store; an old session cookie after logout gets the login page"
+        )
     return Result("session", "FAIL", f"old session cookie after logout answered {again.status}")
 
 
 def _cookie(name: str, value: str, url: str) -> http.cookiejar.Cookie:
     host = urllib.parse.urlsplit(url).hostname or ""
     return http.cookiejar.Cookie(
-        0, name, value, None, False, host, False, False, "/", True, False, None, True, None, None, {}
+        0,
+        name,
+        value,
+        None,
+        False,
+        host,
+        False,
+        False,
+        "/",
+        True,
+        False,
+        None,
+        True,
+        None,
+        None,
+        {},
     )
 
 
@@ -206,12 +266,16 @@ def check_upload(options: Options, browser: Browser) -> Result:
     exe = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 248
     reply = browser.post_multipart(
         f"/measures/{options.measure_id}/progress/",
-        {"text": "security-check"}, {"files": ("check.pdf", exe)}, token_from=page,
+        {"text": "security-check"},
+        {"files": ("check.pdf", exe)},
+        token_from=page,
     )
     if reply.status == 400 and "check.pdf" in reply.body:
         return Result("upload refusal", "PASS", ".exe renamed .pdf refused (400)")
     if reply.status in (403, 404):
-        return Result("upload refusal", "SKIP", f"this account may not report on measure {options.measure_id}")
+        return Result(
+            "upload refusal", "SKIP", f"this account may not report on measure {options.measure_id}"
+        )
     return Result("upload refusal", "FAIL", f"answered {reply.status}")
 
 
@@ -231,7 +295,9 @@ def check_errors(options: Options) -> Result:
         replies.append(browser.get(options.error_url))
     leaks = [r.status for r in replies if any(m in r.body for m in DEBUG_MARKERS)]
     if options.error_url and replies[-1].status != 500:
-        return Result("errors", "FAIL", f"{options.error_url} answered {replies[-1].status}, expected 500")
+        return Result(
+            "errors", "FAIL", f"{options.error_url} answered {replies[-1].status}, expected 500"
+        )
     if leaks:
         return Result("errors", "FAIL", f"debug information in a {leaks[0]} page")
     checked = "404 and 500" if options.error_url else "404 (no --error-url for a 500)"
@@ -243,10 +309,16 @@ def run_all(options: Options) -> list[Result]:
     browser = Browser(options.url)
     reply = sign_in(options, browser)
     if reply.status != 302 or "/login" in reply.header("Location"):
-        results.append(Result("sign-in", "FAIL", f"could not sign in as {options.username} ({reply.status})"))
+        results.append(
+            Result("sign-in", "FAIL", f"could not sign in as {options.username} ({reply.status})")
+        )
     else:
         results.append(Result("sign-in", "PASS", f"signed in as {options.username}"))
-        steps: list[Callable[[Options, Browser], Result]] = [check_upload, check_other_unit, check_session]
+        steps: list[Callable[[Options, Browser], Result]] = [
+            check_upload,
+            check_other_unit,
+            check_session,
+        ]
         results += [step(options, browser) for step in steps]
     # Last: it locks a throw-away name (and counts failures against this address).
     results.append(check_lockout(options))

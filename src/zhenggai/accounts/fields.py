@@ -30,6 +30,10 @@ class _OpeningAttribute(DeferredAttribute):
             instance.__dict__[self.field.attname] = value
         return value
 
+    def __set__(self, instance: Any, value: Any) -> None:
+        # A data descriptor: __get__ runs even when the value is in the instance's dict.
+        instance.__dict__[self.field.attname] = value
+
 
 class EncryptedTextField(models.TextField):
     descriptor_class = _OpeningAttribute

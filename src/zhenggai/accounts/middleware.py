@@ -87,6 +87,8 @@ class SessionSecurityMiddleware:
             reverse("web:password.change"),
             reverse("web:logout"),
             reverse("web:login"),
-            settings.STATIC_URL if settings.STATIC_URL.startswith("/") else f"/{settings.STATIC_URL}",
+            settings.STATIC_URL
+            if settings.STATIC_URL.startswith("/")
+            else f"/{settings.STATIC_URL}",
         )
         return path.startswith(allowed)

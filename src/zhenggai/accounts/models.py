@@ -68,7 +68,9 @@ class User(AbstractUser):
     title = models.CharField(_("职务"), max_length=100, blank=True)
     # 等保 身份鉴别 (docs/security.md): initial passwords are changed at first login,
     # passwords expire, and the demo's accounts are marked as such.
-    must_change_password = models.BooleanField(_("下次登录须修改密码"), default=False, db_default=False)
+    must_change_password = models.BooleanField(
+        _("下次登录须修改密码"), default=False, db_default=False
+    )
     password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
     is_demo = models.BooleanField(_("演示账号"), default=False, db_default=False, editable=False)
     # Personal data, encrypted at rest and shown masked (docs/security.md §personal data).
@@ -157,6 +159,9 @@ class LoginFailure(models.Model):
         verbose_name = _("登录失败")
         verbose_name_plural = _("登录失败")
 
+    def __str__(self) -> str:
+        return f"{self.username} {self.at:%Y-%m-%d %H:%M:%S}"
+
 
 class LoginLock(models.Model):
     """A temporary lock of an account name or a client address."""
@@ -170,6 +175,9 @@ class LoginLock(models.Model):
         verbose_name = _("登录锁定")
         verbose_name_plural = _("登录锁定")
         indexes = [models.Index(fields=["kind", "key", "until"], name="loginlock_lookup_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.key} → {self.until:%Y-%m-%d %H:%M}"
 
 
 class TotpDevice(models.Model):
@@ -185,3 +193,6 @@ class TotpDevice(models.Model):
     class Meta:
         verbose_name = _("动态口令设备")
         verbose_name_plural = _("动态口令设备")
+
+    def __str__(self) -> str:
+        return f"TOTP · {self.user_id}"

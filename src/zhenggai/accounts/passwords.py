@@ -55,22 +55,25 @@ class CharacterClassesValidator:
 def extra_common_passwords() -> frozenset[str]:
     text = resources.files("zhenggai.accounts").joinpath("common_passwords.txt").read_text("utf-8")
     return frozenset(
-        line.strip().lower() for line in text.splitlines() if line.strip() and not line.startswith("#")
+        line.strip().lower()
+        for line in text.splitlines()
+        if line.strip() and not line.startswith("#")
     )
 
 
-def _core(password: str) -> str:
-    """The password without the digits and symbols people add to satisfy rules."""
-    return re.sub(r"[^a-z]+$", "", re.sub(r"^[^a-z]+", "", password.lower()))
+def _variants(password: str) -> set[str]:
+    """The password, and without the digits and symbols people add at either end."""
+    lowered = password.lower().strip()
+    trimmed = re.sub(r"^[^a-z0-9]+|[^a-z0-9]+$", "", lowered)
+    letters = re.sub(r"^[^a-z]+|[^a-z]+$", "", lowered)
+    return {lowered} | {v for v in (trimmed, letters) if len(v) >= 4}
 
 
 class ExtraCommonPasswordValidator:
     """Passwords common in Chinese workplaces (``common_passwords.txt``), also with suffixes."""
 
     def validate(self, password: str, user: Any = None) -> None:
-        lowered = password.lower().strip()
-        words = extra_common_passwords()
-        if lowered in words or (len(_core(lowered)) >= 4 and _core(lowered) in words):
+        if _variants(password) & extra_common_passwords():
             raise ValidationError(_("密码过于常见,请换一个。"), code="password_too_common")
 
     def get_help_text(self) -> str:
@@ -135,4 +138,6 @@ def describe_rules() -> str:
     days = settings.ZHENGGAI_PASSWORD_MAX_AGE_DAYS
     if not days:
         return ""
-    return ngettext("密码每 %(d)d 天须更换一次。", "密码每 %(d)d 天须更换一次。", days) % {"d": days}
+    return ngettext("密码每 %(d)d 天须更换一次。", "密码每 %(d)d 天须更换一次。", days) % {
+        "d": days
+    }

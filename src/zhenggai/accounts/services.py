@@ -7,7 +7,14 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from zhenggai.accounts.models import ADMIN_ROLES, Membership, Organisation, OrganisationKind, Role, User
+from zhenggai.accounts.models import (
+    ADMIN_ROLES,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    Role,
+    User,
+)
 from zhenggai.audit.log import record
 from zhenggai.core.errors import DomainError
 
@@ -82,7 +89,8 @@ def _check_separation(*, user: User, role: Role, actor: Any) -> None:
     if actor is not None and getattr(actor, "pk", None) == user.pk:
         raise DomainError(_("不能修改自己的角色。"), "Nobody may change their own roles.")
     held = set(Membership.objects.filter(user=user).values_list("role", flat=True))
-    if (role in ADMIN_ROLES and held - ADMIN_ROLES) or (role not in ADMIN_ROLES and held & ADMIN_ROLES):
+    is_admin = role in ADMIN_ROLES
+    if (is_admin and held - ADMIN_ROLES) or (not is_admin and held & ADMIN_ROLES):
         raise DomainError(
             _("管理员账号不能同时担任业务角色。"),
             "An administrator account cannot also hold a business role.",

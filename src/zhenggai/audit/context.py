@@ -22,7 +22,9 @@ def client_address(request: Any) -> str | None:
     if remote not in trusted:
         return remote or None
     forwarded = [
-        part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()
+        part.strip()
+        for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        if part.strip()
     ]
     for address in reversed(forwarded):
         if address not in trusted:

@@ -62,7 +62,11 @@ class AuditFilters:
         )
 
     def as_dict(self) -> dict[str, Any]:
-        return {k: (str(v) if isinstance(v, dt.date) else v) for k, v in self.__dict__.items() if v not in ("", None)}
+        return {
+            k: (str(v) if isinstance(v, dt.date) else v)
+            for k, v in self.__dict__.items()
+            if v not in ("", None)
+        }
 
 
 def search(filters: AuditFilters) -> QuerySet[AuditEntry]:
@@ -119,27 +123,40 @@ def as_json(value: Any) -> str:
 
 def header() -> list[str]:
     return [
-        _("编号"), _("时间"), _("操作人"), _("地址"), _("事件"), _("对象类型"), _("对象"),
-        _("单位"), _("结果"), _("变更前"), _("变更后"), _("哈希"),
+        _("编号"),
+        _("时间"),
+        _("操作人"),
+        _("地址"),
+        _("事件"),
+        _("对象类型"),
+        _("对象"),
+        _("单位"),
+        _("结果"),
+        _("变更前"),
+        _("变更后"),
+        _("哈希"),
     ]
 
 
 def row(entry: AuditEntry) -> list[Any]:
     local = timezone.localtime(entry.at)
-    return [safe_cell(v) for v in (
-        entry.id,
-        local.isoformat(timespec="seconds"),  # with the zone offset (+08:00)
-        entry.actor_name,
-        entry.ip or "",
-        entry.action,
-        entry.object_type,
-        entry.object_id,
-        entry.organisation_id if entry.organisation_id is not None else "",
-        _("成功") if entry.success else _("失败"),
-        as_json(entry.before),
-        as_json(entry.after),
-        entry.hash,
-    )]
+    return [
+        safe_cell(v)
+        for v in (
+            entry.id,
+            local.isoformat(timespec="seconds"),  # with the zone offset (+08:00)
+            entry.actor_name,
+            entry.ip or "",
+            entry.action,
+            entry.object_type,
+            entry.object_id,
+            entry.organisation_id if entry.organisation_id is not None else "",
+            _("成功") if entry.success else _("失败"),
+            as_json(entry.before),
+            as_json(entry.after),
+            entry.hash,
+        )
+    ]
 
 
 def rows(entries: Iterable[AuditEntry]) -> Iterator[list[Any]]:

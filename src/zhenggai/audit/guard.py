@@ -98,7 +98,9 @@ def drop_sql(vendor: str) -> list[str]:
     """Remove the triggers (the reverse migration, and tests that play a database owner)."""
     if vendor == "sqlite":
         return [
-            f"DROP TRIGGER IF EXISTS {t}_{kind}" for t in GUARDED for kind in ("no_update", "no_delete")
+            f"DROP TRIGGER IF EXISTS {t}_{kind}"
+            for t in GUARDED
+            for kind in ("no_update", "no_delete")
         ]
     if vendor == "postgresql":
         return [

@@ -114,3 +114,6 @@ class AuditCheckpoint(models.Model):
     class Meta:
         verbose_name = _("审计链检查点")
         ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d} first={self.first_id}"

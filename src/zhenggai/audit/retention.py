@@ -45,9 +45,7 @@ class PurgeResult:
 def retention_days(requested: int | None = None) -> int:
     floor = settings.ZHENGGAI_AUDIT_RETENTION_DAYS
     if requested is not None and requested < floor:
-        raise RetentionError(
-            f"retention of {requested} days is below the minimum of {floor} days"
-        )
+        raise RetentionError(f"retention of {requested} days is below the minimum of {floor} days")
     return max(requested or floor, floor)
 
 
@@ -58,9 +56,16 @@ def purge(*, days: int | None = None, dry_run: bool = False) -> PurgeResult:
     cutoff = timezone.now() - dt.timedelta(days=keep_days)
     AuditChainHead.objects.select_for_update().get_or_create(pk=1)
     first_kept = (
-        AuditEntry.objects.filter(at__gte=cutoff).order_by("id").values_list("id", flat=True).first()
+        AuditEntry.objects.filter(at__gte=cutoff)
+        .order_by("id")
+        .values_list("id", flat=True)
+        .first()
     )
-    old = AuditEntry.objects.all() if first_kept is None else AuditEntry.objects.filter(id__lt=first_kept)
+    old = (
+        AuditEntry.objects.all()
+        if first_kept is None
+        else AuditEntry.objects.filter(id__lt=first_kept)
+    )
     last_old = old.order_by("-id").values("id", "hash").first()
     if last_old is None:
         return PurgeResult(0, cutoff, first_kept, None)
@@ -134,7 +139,9 @@ def copy_days(directory: Path, *, through: dt.date | None = None) -> list[Path]:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             for entry in rows.iterator(chunk_size=2000):
-                line = json.dumps(entry_line(entry), cls=DjangoJSONEncoder, ensure_ascii=False, sort_keys=True)
+                line = json.dumps(
+                    entry_line(entry), cls=DjangoJSONEncoder, ensure_ascii=False, sort_keys=True
+                )
                 handle.write(line + "\n")
                 digest.update((line + "\n").encode("utf-8"))
         checksum = path.with_name(path.name + ".sha256")

@@ -97,9 +97,20 @@ def _department_chooser(departments: dict[str, Organisation]) -> Any:
     return choose
 
 
-@transaction.atomic
 def load_demo(*, password: str, today: dt.date | None = None) -> dict[str, Any]:
-    """Create (or refresh the passwords of) the demo. Returns a summary of what exists."""
+    """Create (or refresh the passwords of) the demo, then run the periodic work once
+    (lights, reminders into the inbox, order escalation), so that every start of the demo
+    shows today's reminders. A real deployment runs ``zhenggai periodic`` from a timer."""
+    from zhenggai.supervision.services.periodic import run_periodic
+
+    summary = _load_demo(password=password, today=today)
+    periodic = run_periodic(today)
+    summary["periodic"] = {"reminders_sent": periodic["reminders_sent"]}
+    return summary
+
+
+@transaction.atomic
+def _load_demo(*, password: str, today: dt.date | None = None) -> dict[str, Any]:
     users = {a.username: _user(a.username, a.name, password) for a in ACCOUNTS}
     if Organisation.objects.filter(name=JURISDICTION, parent=None).exists():
         return {"created": False, "users": list(users)}
@@ -129,6 +140,7 @@ def load_demo(*, password: str, today: dt.date | None = None) -> dict[str, Any]:
     synthetic = build_synthetic(
         office=office, unit=demo_unit, departments=demo_depts, users=users, today=today
     )
+    supervise_synthetic(synthetic, users=users, today=today)
     return {"created": True, "users": list(users), "seed": seed.pk, "synthetic": synthetic.pk}
 
 
@@ -222,3 +234,23 @@ def build_synthetic(
         if state == "closed":
             workflow.close_measure(measure=measure, actor=users["secretary"], approve=True, reason="同意销号", now=moment + dt.timedelta(days=3))
     return inspection
+
+
+def supervise_synthetic(inspection: Inspection, *, users: dict[str, User], today: dt.date) -> None:
+    """An approved extension (已延期, apart from 逾期) and a supervision order (督办单)."""
+    from zhenggai.supervision.services import extensions, orders
+
+    overdue = list(inspection.measures.filter(deadline__lt=today).exclude(status="closed"))
+    if not overdue:
+        return
+    first = overdue[0]
+    request = extensions.request_extension(
+        measure=first, actor=users["dept2"], new_deadline=today + dt.timedelta(days=15),
+        reason="涉及多个业务系统,需等待上级平台接口改造完成。",
+    )
+    extensions.decide_extension(request=request, actor=users["leader"], approve=True, reason="同意")
+    orders.issue_order(
+        inspection=inspection, actor=users["office"], measures=overdue[1:] or overdue,
+        subject="逾期整改事项督办", requirement="请立即组织力量推进,按期反馈办理情况。",
+        due_date=today + dt.timedelta(days=7),
+    )

@@ -131,7 +131,8 @@ def env_choice(name: str, choices: list[str], default: str) -> str:
     value = value.strip()
     if value not in choices:
         allowed = ", ".join(choices)
-        raise ConfigError(name, f"应为 {allowed} 之一,实际为 {value!r}", f"expected one of {allowed}, got {value!r}")
+        zh = f"应为 {allowed} 之一,实际为 {value!r}"
+        raise ConfigError(name, zh, f"expected one of {allowed}, got {value!r}")
     return value
 
 
@@ -146,7 +147,7 @@ def env_hex_key(name: str, nbytes: int) -> str | None:
     except ValueError:
         raw = b""
     if len(raw) != nbytes:
-        raise ConfigError(
-            name, f"应为 {2 * nbytes} 个十六进制字符", f"expected {2 * nbytes} hexadecimal characters"
-        )
+        digits = 2 * nbytes
+        zh = f"应为 {digits} 个十六进制字符"
+        raise ConfigError(name, zh, f"expected {digits} hexadecimal characters")
     return value

@@ -9,13 +9,9 @@ urlpatterns = [
     path("reports/", reports.reports_index, name="reports"),
     path("inspections/<int:pk>/report/", reports.report_page, name="report"),
     path("inspections/<int:pk>/report/texts/", reports.report_texts, name="report.texts"),
-    path(
-        "inspections/<int:pk>/report/generate/", reports.report_generate, name="report.generate"
-    ),
+    path("inspections/<int:pk>/report/generate/", reports.report_generate, name="report.generate"),
     path("reports/<int:pk>/", reports.report_version, name="report.version"),
-    path(
-        "reports/<int:pk>/download/<str:fmt>/", reports.report_download, name="report.download"
-    ),
+    path("reports/<int:pk>/download/<str:fmt>/", reports.report_download, name="report.download"),
     path("reports/<int:pk>/publish/", reports.report_publish, name="report.publish"),
     path("reports/<int:pk>/withdraw/", reports.report_withdraw, name="report.withdraw"),
     path("rounds/<int:pk>/summary/", reports.round_summary, name="round.summary"),

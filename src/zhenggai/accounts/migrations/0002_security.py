@@ -2,84 +2,121 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import zhenggai.accounts.fields
 from django.conf import settings
 from django.db import migrations, models
 
+import zhenggai.accounts.fields
+
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LoginFailure',
+            name="LoginFailure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('username', models.CharField(db_index=True, max_length=150)),
-                ('ip', models.GenericIPAddressField(blank=True, db_index=True, null=True)),
-                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("username", models.CharField(db_index=True, max_length=150)),
+                ("ip", models.GenericIPAddressField(blank=True, db_index=True, null=True)),
+                ("at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
             ],
             options={
-                'verbose_name': '登录失败',
-                'verbose_name_plural': '登录失败',
+                "verbose_name": "登录失败",
+                "verbose_name_plural": "登录失败",
             },
         ),
         migrations.AddField(
-            model_name='user',
-            name='id_number',
-            field=zhenggai.accounts.fields.EncryptedTextField(blank=True, null=True, verbose_name='身份证号'),
+            model_name="user",
+            name="id_number",
+            field=zhenggai.accounts.fields.EncryptedTextField(
+                blank=True, null=True, verbose_name="身份证号"
+            ),
         ),
         migrations.AddField(
-            model_name='user',
-            name='is_demo',
-            field=models.BooleanField(db_default=False, default=False, editable=False, verbose_name='演示账号'),
+            model_name="user",
+            name="is_demo",
+            field=models.BooleanField(
+                db_default=False, default=False, editable=False, verbose_name="演示账号"
+            ),
         ),
         migrations.AddField(
-            model_name='user',
-            name='must_change_password',
-            field=models.BooleanField(db_default=False, default=False, verbose_name='下次登录须修改密码'),
+            model_name="user",
+            name="must_change_password",
+            field=models.BooleanField(
+                db_default=False, default=False, verbose_name="下次登录须修改密码"
+            ),
         ),
         migrations.AddField(
-            model_name='user',
-            name='password_changed_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='密码修改时间'),
+            model_name="user",
+            name="password_changed_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="密码修改时间"),
         ),
         migrations.AddField(
-            model_name='user',
-            name='phone',
-            field=zhenggai.accounts.fields.EncryptedTextField(blank=True, null=True, verbose_name='手机号'),
+            model_name="user",
+            name="phone",
+            field=zhenggai.accounts.fields.EncryptedTextField(
+                blank=True, null=True, verbose_name="手机号"
+            ),
         ),
         migrations.CreateModel(
-            name='LoginLock',
+            name="LoginLock",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('account', '账号'), ('address', '地址')], max_length=10)),
-                ('key', models.CharField(max_length=150)),
-                ('until', models.DateTimeField(db_index=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("account", "账号"), ("address", "地址")], max_length=10
+                    ),
+                ),
+                ("key", models.CharField(max_length=150)),
+                ("until", models.DateTimeField(db_index=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'verbose_name': '登录锁定',
-                'verbose_name_plural': '登录锁定',
-                'indexes': [models.Index(fields=['kind', 'key', 'until'], name='loginlock_lookup_idx')],
+                "verbose_name": "登录锁定",
+                "verbose_name_plural": "登录锁定",
+                "indexes": [
+                    models.Index(fields=["kind", "key", "until"], name="loginlock_lookup_idx")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='TotpDevice',
+            name="TotpDevice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('secret', zhenggai.accounts.fields.EncryptedTextField()),
-                ('confirmed', models.BooleanField(default=False)),
-                ('last_step', models.BigIntegerField(default=0)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='totp_device', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("secret", zhenggai.accounts.fields.EncryptedTextField()),
+                ("confirmed", models.BooleanField(default=False)),
+                ("last_step", models.BigIntegerField(default=0)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="totp_device",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '动态口令设备',
-                'verbose_name_plural': '动态口令设备',
+                "verbose_name": "动态口令设备",
+                "verbose_name_plural": "动态口令设备",
             },
         ),
     ]

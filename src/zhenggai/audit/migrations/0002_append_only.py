@@ -16,25 +16,29 @@ def uninstall(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0001_initial'),
+        ("audit", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AuditCheckpoint',
+            name="AuditCheckpoint",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(verbose_name='时间')),
-                ('first_id', models.BigIntegerField(verbose_name='保留的第一条')),
-                ('anchor', models.CharField(max_length=64)),
-                ('purged', models.BigIntegerField(verbose_name='清除条数')),
-                ('cutoff', models.DateTimeField(verbose_name='清除此时间之前的记录')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(verbose_name="时间")),
+                ("first_id", models.BigIntegerField(verbose_name="保留的第一条")),
+                ("anchor", models.CharField(max_length=64)),
+                ("purged", models.BigIntegerField(verbose_name="清除条数")),
+                ("cutoff", models.DateTimeField(verbose_name="清除此时间之前的记录")),
             ],
             options={
-                'verbose_name': '审计链检查点',
-                'ordering': ['-id'],
+                "verbose_name": "审计链检查点",
+                "ordering": ["-id"],
             },
         ),
         migrations.RunPython(install, uninstall),

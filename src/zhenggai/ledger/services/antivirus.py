@@ -57,10 +57,16 @@ class ClamdScanner:
             target: object = self.address
         else:
             host, _, port = self.address.rpartition(":")
-            conn = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+            conn = socket.socket(
+                socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM
+            )
             target = (host.strip("[]"), int(port))
         conn.settimeout(self.timeout)
-        conn.connect(target)
+        try:
+            conn.connect(target)
+        except OSError:
+            conn.close()
+            raise
         return conn
 
     def scan(self, data: bytes, name: str) -> str | None:

@@ -127,7 +127,8 @@ def check_unit_quota(unit_id: int, sizes: list[int]) -> None:
 
     from zhenggai.ledger.models import Evidence
 
-    used = Evidence.objects.filter(measure__inspection__unit_id=unit_id).aggregate(t=Sum("size"))["t"] or 0
+    unit_files = Evidence.objects.filter(measure__inspection__unit_id=unit_id)
+    used = unit_files.aggregate(total=Sum("size"))["total"] or 0
     if used + sum(sizes) > quota:
         raise DomainError(
             _("本单位佐证材料已达存储上限(%(gb)s GB),请联系系统管理员。")

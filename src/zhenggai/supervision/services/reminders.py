@@ -111,10 +111,13 @@ def due_queryset(kind: str, today: dt.date, rows: QuerySet | None = None) -> Que
 def due_items(kind: str, today: dt.date, rows: QuerySet | None = None) -> list[DueItem]:
     columns = COLUMNS[ItemKind(kind)]
     wanted = [c for c in columns if c]
+    # Position of each DueItem field in the fetched row (None: the kind has no such column).
+    index = [wanted.index(c) if c else None for c in columns]
     found = []
-    for row in due_queryset(kind, today, rows).order_by().values_list(*wanted):
-        values = dict(zip(wanted, row, strict=True))
-        get = [values.get(c) if c else None for c in columns]
+    for row in (
+        due_queryset(kind, today, rows).order_by().values_list(*wanted).iterator(chunk_size=5000)
+    ):
+        get = [row[i] if i is not None else None for i in index]
         found.append(
             DueItem(
                 kind, get[0], get[1], get[2] or "", get[3], get[4], get[5], get[6], get[7] or ""

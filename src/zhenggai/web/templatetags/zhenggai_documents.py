@@ -89,3 +89,17 @@ def _whole_unit(user: Any, unit: Any) -> bool:
     return unit.pk in scope.unit_roles or any(
         unit.path.startswith(p) for p in scope.jurisdiction_paths
     )
+
+
+@register.inclusion_tag("web/reports/_ledger_links.html", takes_context=True)
+def ledger_links(context: dict[str, Any], inspection: Any) -> dict[str, Any]:
+    """The ledger's way to its report, 体检, import and export (rights only; no query)."""
+    from zhenggai.accounts.permissions import Action, can_on_inspection
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return {
+        "inspection": inspection,
+        "whole_unit": _whole_unit(user, inspection.unit),
+        "can_import": can_on_inspection(user, Action.EDIT_LEDGER, inspection),
+    }

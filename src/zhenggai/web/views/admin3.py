@@ -84,7 +84,9 @@ def roles(request: HttpRequest) -> HttpResponse:
         users = users.filter(Q(username__icontains=query) | Q(display_name__icontains=query))
     page = paginate(request, users)
     locked = set(
-        LoginLock.objects.filter(kind=LockKind.ACCOUNT, until__gt=timezone.now()).values_list("key", flat=True)
+        LoginLock.objects.filter(kind=LockKind.ACCOUNT, until__gt=timezone.now()).values_list(
+            "key", flat=True
+        )
     )
     for user in page.object_list:
         user.is_locked = lockout.normalise_username(user.username) in locked
@@ -106,12 +108,17 @@ def grant(request: HttpRequest) -> HttpResponse:
         return redirect("web:security.roles")
     try:
         grant_role(
-            user=user, organisation=form.cleaned_data["organisation"],
-            role=form.cleaned_data["role"], actor=request.user,
+            user=user,
+            organisation=form.cleaned_data["organisation"],
+            role=form.cleaned_data["role"],
+            actor=request.user,
         )
     except DomainError as error:
         record(
-            "membership.grant_refused", actor=request.user, obj=user, success=False,
+            "membership.grant_refused",
+            actor=request.user,
+            obj=user,
+            success=False,
             after={"role": form.cleaned_data["role"], "reason": error.english},
         )
         messages.error(request, error.message)
@@ -194,7 +201,11 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     for entry in page.object_list:
         entry.before_text = export.mask_personal(export.as_json(entry.before))
         entry.after_text = export.mask_personal(export.as_json(entry.after))
-    record("audit.viewed", actor=request.user, after={"filters": filters.as_dict(), "page": page.number})
+    record(
+        "audit.viewed",
+        actor=request.user,
+        after={"filters": filters.as_dict(), "page": page.number},
+    )
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -221,7 +232,11 @@ def audit_export(request: HttpRequest) -> HttpResponse:
     if count > export.MAX_EXPORT_ROWS:
         messages.error(request, _("导出条数过多,请缩小时间范围或增加筛选条件。"))
         return redirect("web:security.audit")
-    record("audit.exported", actor=request.user, after={"filters": filters.as_dict(), "format": kind, "rows": count})
+    record(
+        "audit.exported",
+        actor=request.user,
+        after={"filters": filters.as_dict(), "format": kind, "rows": count},
+    )
     entries = entries.iterator(chunk_size=2000)
     if kind == "xlsx":
         body = export.to_xlsx(entries)
@@ -246,7 +261,8 @@ def audit_verify(request: HttpRequest) -> HttpResponse:
         first = breaks[0]
         messages.error(
             request,
-            _("审计链校验未通过:第 %(id)s 条记录(%(reason)s)。") % {"id": first.entry_id, "reason": first.reason},
+            _("审计链校验未通过:第 %(id)s 条记录(%(reason)s)。")
+            % {"id": first.entry_id, "reason": first.reason},
         )
     else:
         messages.success(request, _("审计链校验通过,未发现篡改。"))

@@ -97,9 +97,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
     ip = client_address(request)
     if lockout.active_lock(username, ip) is not None:
         make_password(password)  # the same work as a real check: the answer takes as long
-        record(
-            "login.refused_locked", success=False, after={"username": record_name(username)}
-        )
+        record("login.refused_locked", success=False, after={"username": record_name(username)})
         form.add_error(None, _locked_message())
         return render(request, "web/login.html", context, status=200)
     user = auth.authenticate(request, username=username, password=password)
@@ -111,7 +109,10 @@ def login_view(request: HttpRequest) -> HttpResponse:
         return _complete(request, user, user.backend, ["password"])
     request.session.cycle_key()
     request.session[PENDING] = {
-        "uid": user.pk, "backend": user.backend, "at": time.time(), "next": context["next"],
+        "uid": user.pk,
+        "backend": user.backend,
+        "at": time.time(),
+        "next": context["next"],
     }
     device = totp.device_of(user)
     if device is not None and device.confirmed:
@@ -177,7 +178,11 @@ def totp_enrol_view(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("动态口令已启用,今后登录需要输入验证器上的口令。"))
                 return redirect("web:account")
             return _complete(request, user, found[1]["backend"], ["password", "totp"])
-        lockout.register_failure(user.username, client_address(request), reason="totp_enrol")
+        lock = lockout.register_failure(user.username, client_address(request), reason="totp_enrol")
+        if lock is not None and not signed_in:
+            request.session.pop(PENDING, None)
+            messages.error(request, _locked_message())
+            return redirect("web:login")
         form.add_error("code", str(BAD_CODE))
     elif request.method == "GET" or device is None:
         device = totp.start_enrolment(user)
@@ -201,7 +206,9 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 class PasswordChangeForm(forms.Form):
     old_password = forms.CharField(label=gettext_lazy("当前密码"), strip=False, max_length=4096)
     new_password1 = forms.CharField(label=gettext_lazy("新密码"), strip=False, max_length=4096)
-    new_password2 = forms.CharField(label=gettext_lazy("再次输入新密码"), strip=False, max_length=4096)
+    new_password2 = forms.CharField(
+        label=gettext_lazy("再次输入新密码"), strip=False, max_length=4096
+    )
 
     def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
         self.user = user
@@ -232,7 +239,9 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
     form = PasswordChangeForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         if not user.check_password(form.cleaned_data["old_password"]):
-            lockout.register_failure(user.username, client_address(request), reason="password_change")
+            lockout.register_failure(
+                user.username, client_address(request), reason="password_change"
+            )
             form.add_error("old_password", _("当前密码不正确。"))
         else:
             user.set_password(form.cleaned_data["new_password1"])
@@ -258,7 +267,9 @@ class PersonalForm(forms.Form):
     id_number = forms.RegexField(
         label=gettext_lazy("身份证号"), regex=r"^\d{17}[\dXx]$", required=False, max_length=18
     )
-    password = forms.CharField(label=gettext_lazy("当前密码(确认身份)"), strip=False, max_length=4096)
+    password = forms.CharField(
+        label=gettext_lazy("当前密码(确认身份)"), strip=False, max_length=4096
+    )
 
 
 @login_required
@@ -285,8 +296,13 @@ def account_view(request: HttpRequest) -> HttpResponse:
                 user.id_number = (form.cleaned_data["id_number"] or "").upper() or None
                 user.save(update_fields=["phone", "id_number"])
                 record(
-                    "personal.changed", actor=user, obj=user,
-                    after={"phone": mask_phone(user.phone), "id_number": mask_id_number(user.id_number)},
+                    "personal.changed",
+                    actor=user,
+                    obj=user,
+                    after={
+                        "phone": mask_phone(user.phone),
+                        "id_number": mask_id_number(user.id_number),
+                    },
                 )
                 messages.success(request, _("个人信息已保存。"))
                 return redirect("web:account")

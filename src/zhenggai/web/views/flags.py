@@ -183,26 +183,47 @@ def _last_check(inspection: Inspection) -> dict[str, Any] | None:
             action="quality.checked", object_type="Inspection", object_id=str(inspection.pk)
         )
         .order_by("-at", "-id")
-        .values("at", "actor_name", "after")
+        .values("at", "actor_name", "actor__display_name", "after")
         .first()
     )
 
 
-def _sections(report: Any) -> list[dict[str, Any]]:
-    """The report's sections with the problem's id, for links to the problem page."""
+STATUS_FILTERS = {"open": True, "dismissed": False}
+
+
+def _sections(report: Any, rule: str, status: str) -> list[dict[str, Any]]:
+    """The report's sections (optionally one rule's or one status's flags) with the problem id."""
     sections = []
     for section in report.sections:
-        first: FlagView = section.flags[0]
+        flags: list[FlagView] = [
+            f
+            for f in section.flags
+            if (not rule or f.rule == rule)
+            and (status not in STATUS_FILTERS or f.is_open == STATUS_FILTERS[status])
+        ]
+        if not flags:
+            continue
         sections.append(
             {
                 "number": section.number,
                 "text": section.text,
-                "problem_id": first.problem_id,
-                "flags": section.flags,
-                "open": sum(f.is_open for f in section.flags),
+                "problem_id": flags[0].problem_id,
+                "flags": flags,
+                "open": sum(f.is_open for f in flags),
             }
         )
     return sections
+
+
+def _filter_label(title: str, status: str) -> str:
+    state = {"open": _("待处理"), "dismissed": _("已排除")}.get(status, "")
+    if title and state:
+        return _("只显示“%(t)s”中%(s)s的提示。") % {"t": title, "s": state}
+    if title:
+        return _("只显示“%(t)s”的提示。") % {"t": title}
+    if state:
+        return _("只显示%(s)s的提示。") % {"s": state}
+    return ""
 
 
 @login_required
@@ -211,11 +232,17 @@ def check_page(request: HttpRequest, pk: int) -> HttpResponse:
     """The inspection's current flags by problem, with a summary per rule."""
     inspection = whole_unit_inspection(request.user, pk)
     report = build_check_report(inspection, user=request.user)
+    titles = {t.rule: t.title for t in report.totals}
+    rule = request.GET.get("rule", "")
+    rule = rule if rule in titles else ""
+    status = request.GET.get("status", "")
+    status = status if status in STATUS_FILTERS else ""
     context = {
         "inspection": inspection,
         "tabs": inspection_tabs(request.user, inspection, "quality"),
         "report": report,
-        "sections": _sections(report),
+        "sections": _sections(report, rule, status),
+        "filter_label": _filter_label(titles.get(rule, ""), status),
         "last": _last_check(inspection),
         "can_run": can_run_checks(request.user, inspection),
     }

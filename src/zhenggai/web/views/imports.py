@@ -149,9 +149,11 @@ def _upload_page(
     *,
     preview: dict[str, Any] | None = None,
     error: str = "",
+    notice: str = "",
     status: int = 200,
 ) -> HttpResponse:
     context = {
+        "notice": notice,
         "inspection": inspection,
         "tabs": inspection_tabs(request.user, inspection, "import"),
         "accept": ACCEPT,
@@ -227,7 +229,7 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     if preview is None:
         error = _("没有待确认的导入(预览已过期或已处理),请重新上传文件。")
         if request.method == "GET":
-            return _upload_page(request, inspection, error=error)
+            return _upload_page(request, inspection, notice=error)
         return _upload_page(request, inspection, error=error, status=400)
     if request.method == "GET":
         return _preview_page(request, inspection, preview)
@@ -244,13 +246,13 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
         return _preview_page(request, inspection, preview, error=error, status=400)
     _discard(request)
     if result.get("kind") == "report":
-        said = _("已导入%(name)s:问题%(p)d个,整改措施%(m)d项(均为草稿,待完善责任和时限)。") % {
+        said = _("已导入“%(name)s”:问题%(p)d个,整改措施%(m)d项(均为草稿,待完善责任和时限)。") % {
             "name": preview.get("name", ""),
             "p": result.get("problems", 0),
             "m": result.get("measures", 0),
         }
     else:
-        said = _("已导入%(name)s:新增措施%(c)d项,修改%(u)d项,%(n)d项无变化。") % {
+        said = _("已导入“%(name)s”:新增措施%(c)d项,修改%(u)d项,%(n)d项无变化。") % {
             "name": preview.get("name", ""),
             "c": result.get("created", 0),
             "u": result.get("updated", 0),

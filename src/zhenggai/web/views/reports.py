@@ -226,6 +226,7 @@ def _report_page(
         "next_version": (versions[0].version + 1) if versions else 1,
         "form": form,
         "can_generate": may_generate,
+        "texts_saved": bool(inspection.organisation_text and inspection.next_steps_text),
         "can_publish": services.can_publish(user, inspection),
         "pdf_available": pdf_available(),
         "formats": FORMAT_LABELS,

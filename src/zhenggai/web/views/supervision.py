@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from zhenggai.accounts.models import Role
 from zhenggai.accounts.permissions import (
@@ -53,6 +53,7 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def inbox(request: HttpRequest) -> HttpResponse:
     rows = Notification.objects.filter(user=request.user)
     if request.method == "POST":
@@ -63,6 +64,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def inbox_open(request: HttpRequest, pk: int) -> HttpResponse:
     note = get_object_or_404(Notification, pk=pk, user=request.user)
     if note.read_at is None:
@@ -139,6 +141,7 @@ def extension_request(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def extension_list(request: HttpRequest) -> HttpResponse:
     rows = ExtensionRequest.objects.filter(
         measure__in=visible_measures(request.user)
@@ -196,6 +199,7 @@ class OrderForm(forms.Form):
 
 
 @login_required
+@require_GET
 def order_list(request: HttpRequest) -> HttpResponse:
     rows = visible_orders(request.user).select_related("unit")
     context = {"page": paginate(request, rows), "is_office": Role.OFFICE in roles_of(request.user)}
@@ -233,6 +237,7 @@ def order_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
     order = get_object_or_404(
         visible_orders(request.user).select_related("unit", "inspection__unit"), pk=pk
@@ -271,6 +276,7 @@ def order_act(request: HttpRequest, pk: int, act: str) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def order_download(request: HttpRequest, pk: int, step: int | None = None) -> HttpResponse:
     order = get_object_or_404(
         visible_orders(request.user).select_related("unit", "jurisdiction"), pk=pk
@@ -339,6 +345,7 @@ def _visible_check(request: HttpRequest, pk: int) -> FollowUpCheck:
 
 
 @login_required
+@require_GET
 def followup_detail(request: HttpRequest, pk: int) -> HttpResponse:
     check = _visible_check(request, pk)
     items = check.items.select_related("measure__problem", "measure__inspection__unit", "checker")
