@@ -17,7 +17,6 @@ import argparse
 import http.client
 import json
 import re
-import statistics
 import sys
 import time
 import urllib.parse
@@ -47,7 +46,9 @@ def percentile(values: list[float], q: float) -> float:
 class Client:
     def __init__(self, base_url: str, token: str) -> None:
         parts = urllib.parse.urlsplit(base_url)
-        kind = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+        kind = (
+            http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+        )
         self.conn = kind(parts.hostname or "127.0.0.1", parts.port, timeout=120)
         self.prefix = parts.path.rstrip("/")
         self.headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}

@@ -290,3 +290,23 @@ def test_api_manages_endpoints_and_redelivers(
     assert emit(WebhookEvent.MEASURE_CLOSED, world.a.measures[0], world.a.org) == []
     assert client.delete(f"/webhooks/{hook}").status_code == 204
     assert AuditEntry.objects.filter(action__startswith="api.webhook_").count() == 4
+
+
+def test_private_addresses_are_refused_when_not_allowed(
+    world: World, receiver: Receiver, settings: Any, api_as: Any
+) -> None:
+    _endpoint(world, receiver.url)
+    settings.ZHENGGAI_WEBHOOKS_ALLOW_PRIVATE = False
+    refused = api_as("coordinator").post(
+        "/webhooks",
+        {
+            "organisation": world.a.org.pk,
+            "url": "http://169.254.169.254/latest",
+            "events": ["measure.closed"],
+        },
+    )
+    assert refused.status_code == 400 and refused.json()["error"]["field"] == "url"
+    emit(WebhookEvent.MEASURE_CLOSED, world.a.measures[0], world.a.org)
+    deliver_due()
+    assert receiver.received == []
+    assert "not a public address" in WebhookDelivery.objects.get().last_error

@@ -84,6 +84,7 @@ def test_stored_names_are_generated(world: World, name: str) -> None:
     report(world, (name, PDF))
     evidence = Evidence.objects.get()
     assert evidence.file.name == f"evidence/{evidence.uuid.hex[:2]}/{evidence.uuid.hex}"
+    assert "/" not in evidence.original_name and "\x00" not in evidence.original_name
     stored = Path(evidence.file.path).resolve()
     root = Path(settings.STORAGES["default"]["OPTIONS"]["location"]).resolve()
     assert stored.is_relative_to(root) and stored.read_bytes() == PDF

@@ -25,6 +25,11 @@ DEFAULTS: dict[str, Any] = {
     "ZHENGGAI_WEBHOOKS_INLINE": env_bool("ZHENGGAI_WEBHOOKS_INLINE", False),
     "ZHENGGAI_WEBHOOK_TIMEOUT_SECONDS": env_int("ZHENGGAI_WEBHOOK_TIMEOUT_SECONDS", 5, minimum=1),
     "ZHENGGAI_WEBHOOK_MAX_ATTEMPTS": env_int("ZHENGGAI_WEBHOOK_MAX_ATTEMPTS", 8, minimum=1),
+    # Deliver to loopback, private and link-local addresses? Off in production mode, so
+    # that a registered URL cannot reach the server's own network (SSRF).
+    "ZHENGGAI_WEBHOOKS_ALLOW_PRIVATE": env_bool(
+        "ZHENGGAI_WEBHOOKS_ALLOW_PRIVATE", not env_bool("ZHENGGAI_PRODUCTION_MODE", False)
+    ),
 }
 
 

@@ -28,7 +28,7 @@ from zhenggai.api.models import (
     WebhookEndpoint,
     WebhookEvent,
 )
-from zhenggai.api.webhooks import attempt
+from zhenggai.api.webhooks import attempt, blocked_address
 from zhenggai.audit.log import record
 from zhenggai.core.errors import DomainError
 from zhenggai.ledger.services.workflow import PermissionRefused
@@ -79,6 +79,12 @@ def _check(url: str, events: list[str], algorithm: str) -> None:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise DomainError(_("地址必须是http或https网址。"), "The URL must be http(s).", field="url")
+    if blocked_address(parts.hostname or "") is not None:
+        raise DomainError(
+            _("不能向内部网络地址发送Webhook。"),
+            "The URL resolves to a non-public address.",
+            field="url",
+        )
     if len(url) > 500:
         raise DomainError(_("地址过长。"), "The URL is too long.", field="url")
     unknown = [e for e in events if e not in WebhookEvent.values]

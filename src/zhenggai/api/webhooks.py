@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import datetime as dt
 import http.client
+import ipaddress
 import json
 import logging
+import socket
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -187,9 +189,27 @@ class Outcome:
     error: str
 
 
+def blocked_address(host: str) -> str | None:
+    """The first address of ``host`` that deliveries may not reach, if any (SSRF guard)."""
+    if setting("ZHENGGAI_WEBHOOKS_ALLOW_PRIVATE"):
+        return None
+    try:
+        infos = socket.getaddrinfo(host, None)
+    except OSError:
+        return None  # the connection attempt will report it
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0])
+        if not address.is_global:
+            return str(address)
+    return None
+
+
 def post(url: str, body: bytes, headers: dict[str, str], timeout: float) -> Outcome:
     """POST without following redirects; 2xx is success."""
     parts = urlsplit(url)
+    blocked = blocked_address(parts.hostname or "")
+    if blocked is not None:
+        return Outcome(False, None, f"refused: {blocked} is not a public address")
     conn_class = (
         http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
     )
@@ -280,12 +300,13 @@ def _claim(now: dt.datetime, limit: int) -> list[WebhookDelivery]:
 
 
 def emit_red_lights(today: dt.date, *, now: dt.datetime | None = None) -> int:
-    """Emit ``measure.light_red`` for open measures that passed their deadline lately.
+    """Emit ``measure.light_red`` for open measures that passed their (effective) deadline lately.
 
     The event id is derived from (measure, deadline), so that each measure turns red
     once per deadline however often the sweep runs. Returns the deliveries created.
     """
     from zhenggai.ledger.models import Measure, MeasureStatus
+    from zhenggai.supervision.lights import effective_deadline
 
     endpoints = [
         e
@@ -297,18 +318,24 @@ def emit_red_lights(today: dt.date, *, now: dt.datetime | None = None) -> int:
     scope = Q(pk__in=[])
     for endpoint in endpoints:
         scope |= Q(inspection__unit__path__startswith=endpoint.organisation.path)
+    # The effective deadline: an approved extension moves it (supervision's rule).
     measures = (
         Measure.objects.filter(scope)
-        .filter(deadline__lt=today, deadline__gte=today - dt.timedelta(days=RED_LOOKBACK_DAYS))
+        .annotate(due=effective_deadline())
+        .filter(due__lt=today, due__gte=today - dt.timedelta(days=RED_LOOKBACK_DAYS))
         .exclude(status=MeasureStatus.CLOSED)
         .select_related("inspection__unit")
     )
     created = 0
     for measure in measures.iterator(chunk_size=500):
-        event_id = uuid.uuid5(EVENT_NAMESPACE, f"light_red:{measure.pk}:{measure.deadline}")
+        event_id = uuid.uuid5(EVENT_NAMESPACE, f"light_red:{measure.pk}:{measure.due}")
         created += len(
             emit(
-                WebhookEvent.LIGHT_RED, measure, measure.inspection.unit, event_id=event_id, now=now
+                WebhookEvent.LIGHT_RED,
+                measure,
+                measure.inspection.unit,
+                event_id=event_id,
+                now=now,
             )
         )
     return created

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 from typing import Any
+from urllib.parse import quote
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import File, Form, Header, Path, Query, Router, Status, UploadedFile
 
 from zhenggai.accounts.permissions import get_evidence_for, get_measure_for
@@ -81,7 +83,7 @@ def add_progress(
         raise ApiError(
             400,
             "too_many_files",
-            f"一次最多上传{MAX_FILES}个文件。",
+            _("一次最多上传%(n)d个文件。") % {"n": MAX_FILES},
             f"At most {MAX_FILES} files per update.",
             field="files",
         )
@@ -126,7 +128,7 @@ def download_evidence(request: HttpRequest, pk: int = PK) -> HttpResponse:
         raise ApiError(
             409,
             "integrity_failed",
-            "文件已缺失或被改动,未予下载。",
+            _("文件已缺失或被改动,未予下载。"),
             "The stored file is missing or no longer matches its SHA-256.",
         )
     record(
@@ -145,9 +147,8 @@ def download_evidence(request: HttpRequest, pk: int = PK) -> HttpResponse:
 
 
 def _attachment(name: str) -> str:
-    from urllib.parse import quote
-
-    ascii_name = name.encode("ascii", "ignore").decode().replace('"', "") or "file"
+    """Content-Disposition with the original name, safe for any characters it holds."""
+    ascii_name = "".join(c for c in name if 32 <= ord(c) < 127 and c not in '"\\') or "file"
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
 
 

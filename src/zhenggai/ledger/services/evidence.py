@@ -136,3 +136,13 @@ def check_unit_quota(unit_id: int, sizes: list[int]) -> None:
             f"The unit's evidence quota of {quota} bytes would be exceeded.",
             field="file",
         )
+
+
+def display_name(name: str) -> str:
+    """The user's file name as metadata only: no directories, no control characters
+    (a NUL cannot even be stored in PostgreSQL), at most 255 characters (check 23)."""
+    import unicodedata
+
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    clean = "".join(ch for ch in base if unicodedata.category(ch) not in {"Cc", "Cf"}).strip()
+    return (clean or "file")[:255]

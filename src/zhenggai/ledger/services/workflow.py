@@ -35,7 +35,7 @@ from zhenggai.ledger.services.common import (
     refresh_problem_status,
     snapshot,
 )
-from zhenggai.ledger.services.evidence import check_unit_quota, check_upload
+from zhenggai.ledger.services.evidence import check_unit_quota, check_upload, display_name
 
 
 class PermissionRefused(DomainError):
@@ -109,14 +109,17 @@ def report_progress(
     update = ProgressUpdate.objects.create(measure=measure, author=actor, text=text, created_at=moment)
     for name, item in checked:
         evidence = Evidence(
-            measure=measure, progress=update, original_name=name[:255], sha256=item.sha256,
+            measure=measure, progress=update, original_name=display_name(name), sha256=item.sha256,
             size=item.size, content_type=item.content_type, uploaded_by=actor, uploaded_at=moment,
         )
         evidence.file.save(name, ContentFile(item.content), save=False)
         evidence.save()
         record(
             "evidence.uploaded", actor=actor, obj=evidence, organisation_id=measure.inspection.unit_id,
-            after={"measure": measure.pk, "name": name, "sha256": item.sha256, "size": item.size},
+            after={
+                "measure": measure.pk, "name": evidence.original_name, "sha256": item.sha256,
+                "size": item.size,
+            },
         )
     fields = ["last_progress_at"]
     measure.last_progress_at = moment

@@ -72,6 +72,8 @@ def problem_status(problem: Any) -> dict[str, Any]:
     return {
         "dot": PROBLEM_DOTS.get(problem.status, "not_started"),
         "label": problem.get_status_display(),
+        "rebound": getattr(problem, "rebound", False),
+        "rebound_on": getattr(problem, "rebound_on", None),
     }
 
 

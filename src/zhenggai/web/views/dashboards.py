@@ -38,6 +38,10 @@ from zhenggai.supervision.models import Light
 from zhenggai.web import clock
 from zhenggai.web.views.common import require_role
 
+# The fixed colour meanings of UI.md: red = overdue, blue = closed, grey = not started.
+RED, CLOSED, CLOSED_LIGHT, EXTENDED = "#c0392b", "#2f6fb0", "#8fb3dc", "#16a085"
+GREY, SLATE, PURPLE = "#9aa0a6", "#5b7083", "#8e6bbf"
+
 
 @dataclass
 class Chart:
@@ -49,6 +53,8 @@ class Chart:
     columns: list[str]
     rows: list[list[Any]] = field(default_factory=list)
     links: list[list[str]] = field(default_factory=list)  # per row, per value column
+    #: Series colours; the fixed meanings of UI.md (red overdue, blue closed, …).
+    colours: list[str] = field(default_factory=list)
 
     def spec(self) -> dict[str, Any]:
         return {
@@ -58,6 +64,7 @@ class Chart:
             "columns": self.columns,
             "rows": self.rows,
             "links": self.links,
+            "colours": self.colours,
         }
 
     def table(self) -> list[list[tuple[Any, str]]]:
@@ -111,6 +118,7 @@ def round_charts(rnd: Any, user: Any, today: dt.date) -> tuple[Any, list[Chart]]
             _("逾期"),
             _("已延期"),
         ],
+        colours=[GREY, CLOSED, CLOSED_LIGHT, PURPLE, SLATE, CLOSED, RED, EXTENDED],
     )
     light_chart = Chart(
         "lights", _("各单位红黄绿灯"), "stack", [_("单位"), _("红灯"), _("黄灯"), _("绿灯")]
@@ -260,7 +268,7 @@ def unit_charts(inspection: Inspection, user: Any, today: dt.date) -> list[Chart
         ("leader", _("按责任领导"), "responsible_leader_id", "responsible_leader__display_name"),
     ]
     for key, title, id_field, name_field in groups:
-        chart = Chart(key, title, "stack", [title, *cols])
+        chart = Chart(key, title, "stack", [title, *cols], colours=[SLATE, CLOSED, RED, EXTENDED])
         names = dict(measures.order_by().values_list(id_field, name_field).distinct())
         for row in _grouped(measures, id_field, today):
             ident = row[id_field]

@@ -37,8 +37,9 @@ def feedback_inbox(request: HttpRequest) -> HttpResponse:
         rows = rows.filter(status="new")
     else:
         status = "all"
+    # "new" sorts after "answered": descending puts the messages still to answer first.
     context = {
-        "page": paginate(request, rows.order_by("status", "-created_at", "-id")),
+        "page": paginate(request, rows.order_by("-status", "-created_at", "-id")),
         "status": status,
         "open_count": feedback.open_feedback_count(request.user),
     }

@@ -105,10 +105,10 @@ def inspection_tabs(user: Any, inspection: Inspection, current: str) -> list[dic
 @login_required
 @require_GET
 def reports_index(request: HttpRequest) -> HttpResponse:
-    """Every inspection the user reads whole, with its latest version and open flags.
+    """Every inspection the user reads whole: its report versions, publication, open flags.
 
-    Queries: the page's count and rows (latest version, published version and open
-    flags are correlated subqueries); for the office one more for its rounds.
+    Queries: the page's count and rows (the three figures are correlated counts); for
+    the office one more for its rounds.
     """
     user = request.user
     scope = scope_of(user)

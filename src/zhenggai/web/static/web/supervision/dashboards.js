@@ -11,7 +11,7 @@
       tooltip: { trigger: "axis" },
       grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
       legend: { top: 0 },
-      color: SERIES_COLOURS,
+      color: spec.colours && spec.colours.length ? spec.colours : SERIES_COLOURS,
       aria: { enabled: true }
     };
     if (spec.kind === "line") {
