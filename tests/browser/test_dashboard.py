@@ -32,7 +32,7 @@ def test_dashboard_charts_tables_and_drill_down(
 ) -> None:
     context, page = as_user(browser, live_server, "office")
     try:
-        page.get_by_role("link", name="统计", exact=True).click()
+        page.get_by_role("link", name="统计图表", exact=True).click()
         page.wait_for_selector('[data-chart="units"][data-ready]')
         assert page.locator("canvas").count() >= 3
         table = page.locator('[data-chart-table="units"]')

@@ -233,6 +233,13 @@ def import_ledger(
         actor=actor,
     )
     summary = _add_tree(inspection, report, options, actor)
+    if options.claimed_status and inspection.report_date and inspection.measures.exists():
+        # A published progress report implies the plan it reports on was approved; the
+        # approver is not named in it, so the record keeps only the report's date.
+        inspection.plan_approved_at = dt.datetime.combine(
+            inspection.report_date, dt.time(12, 0), tzinfo=dt.UTC
+        )
+        inspection.save(update_fields=["plan_approved_at"])
     record(
         "inspection.imported",
         actor=actor,

@@ -30,7 +30,7 @@ def supervision_nav(context: dict[str, Any]) -> dict[str, Any]:
     ]
     if Role.OFFICE in roles:
         items.append(("web:supervision.followups", _("回头看"), "supervision.followup"))
-        items.append(("web:dashboard", _("统计"), "dashboard"))
+        items.append(("web:dashboard", _("统计图表"), "dashboard"))
     unread = Notification.objects.filter(user=user, read_at__isnull=True).count()
     return {
         "items": [
