@@ -175,6 +175,11 @@ def summary_text(figures: InspectionFigures, day: dt.date, *, public: bool = Fal
             "closed": figures.measures_closed,
         },
     ]
+    if figures.measures_extended:
+        # Extended and overdue are different facts (DESIGN §4): say both apart.
+        parts.append(
+            _("经批准延期的整改措施%(n)s项，按延期后时限推进。") % {"n": figures.measures_extended}
+        )
     if figures.accountability_people:
         forms = "、".join(
             _("%(form)s%(people)s人次") % {"form": label, "people": people}
@@ -208,8 +213,11 @@ def summary_text(figures: InspectionFigures, day: dt.date, *, public: bool = Fal
     return "".join(parts)
 
 
-def stated_text(measures: list[dict[str, Any]]) -> str:
-    """整改落实情况:共制定N项整改措施,已落实整改M项[,其余K项正在推进][,并常态坚持]。"""
+def stated_text(measures: list[dict[str, Any]], *, rebound: bool = False) -> str:
+    """整改落实情况:共制定N项整改措施,已落实整改M项[,其余K项正在推进][,并常态坚持]。
+
+    A problem found to have rebounded at a follow-up check (回头看) says so.
+    """
     if not measures:
         return _("整改落实情况：尚未制定整改措施。")
     closed = sum(1 for m in measures if m["status"] == MeasureStatus.CLOSED)
@@ -228,6 +236,8 @@ def stated_text(measures: list[dict[str, Any]]) -> str:
         text += _("，其余") + "、".join(rest)
     if any(m["kind"] == MeasureKind.ONGOING for m in measures):
         text += _("，并常态坚持")
+    if rebound:
+        text += _("；回头看发现问题反弹，已重新整改")
     return text + "。"
 
 
@@ -241,6 +251,15 @@ def status_note(measure: dict[str, Any], today: dt.date) -> str:
     label = _("尚未启动") if status == MeasureStatus.DRAFT else _("正在推进")
     if deadline is None:
         return f"（{label}）"
+    extended = measure.get("extended_deadline")
+    if extended is not None and extended != deadline:
+        state = _("已逾期") if extended < today else _("按期推进")
+        return _("（%(label)s，原定完成时限%(date)s，经批准延期至%(ext)s，%(state)s）") % {
+            "label": label,
+            "date": cn_date(deadline),
+            "ext": cn_date(extended),
+            "state": state,
+        }
     if deadline < today:
         return _("（%(label)s，原定完成时限%(date)s，已逾期）") % {
             "label": label,
@@ -300,7 +319,9 @@ def _ledger_rows(
     problems = Problem.objects.filter(inspection=inspection)
     if public:
         problems = problems.filter(is_public=True)
-    problem_rows = list(problems.order_by("position").values("pk", "category_id", "text"))
+    problem_rows = list(
+        problems.order_by("position").values("pk", "category_id", "text", "rebound")
+    )
     measures: dict[int, list[dict[str, Any]]] = {}
     rows = (
         Measure.objects.filter(problem_id__in=[p["pk"] for p in problem_rows])
@@ -308,7 +329,7 @@ def _ledger_rows(
         else Measure.objects.filter(inspection=inspection)
     )
     for row in rows.order_by("problem_id", "position").values(
-        "problem_id", "text", "group", "kind", "status", "deadline"
+        "problem_id", "text", "group", "kind", "status", "deadline", "extended_deadline"
     ):
         measures.setdefault(row["problem_id"], []).append(row)
     return categories, problem_rows, measures
@@ -339,7 +360,7 @@ def body_blocks(inspection: Inspection, today: dt.date, *, public: bool) -> Iter
             yield Block(Kind.H4, f"（{number}）{lines[0]}")
             yield from (Block(Kind.PARA, line) for line in lines[1:])
             items = measures.get(problem["pk"], [])
-            yield Block(Kind.PARA, stated_text(items))
+            yield Block(Kind.PARA, stated_text(items, rebound=problem["rebound"]))
             yield from measure_blocks(items, today)
 
 

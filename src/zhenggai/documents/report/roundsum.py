@@ -78,7 +78,7 @@ def overview_text(figures: RoundFigures, day: dt.date, kind: str) -> str:
         "截至%(date)s，%(round)s共%(kind)s%(units)s个单位，反馈问题%(problems)s个，其中已完成整改"
         "%(done)s个、阶段性完成%(partial)s个、正在整改%(open)s个、尚未启动%(idle)s个，"
         "整体完成率%(rate)s（已完成和阶段性完成的问题占问题总数的比例）。共制定整改措施%(measures)s项，"
-        "已销号%(closed)s项，逾期未完成%(overdue)s项。"
+        "已销号%(closed)s项，逾期未完成%(overdue)s项，经批准延期%(extended)s项。"
     ) % {
         "date": cn_date(day),
         "round": figures.round_name,
@@ -93,6 +93,7 @@ def overview_text(figures: RoundFigures, day: dt.date, kind: str) -> str:
         "measures": total.measures,
         "closed": total.measures_closed,
         "overdue": total.measures_overdue,
+        "extended": total.measures_extended,
     }
     if total.accountability_people:
         forms = "、".join(f"{label}{people}人次" for label, people in total.accountability_items())
