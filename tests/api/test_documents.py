@@ -40,6 +40,16 @@ def test_reports(world: World, api_as: Any, django_capture_on_commit_callbacks: 
     assert AuditEntry.objects.filter(action="report.exported").count() == 2
     assert api_as("outsider_secretary").get(f"/reports/{report['id']}").status_code == 404
     assert api_as("dept").get(f"/reports/{report['id']}").status_code == 404
+
+
+def test_publish(world: World, api_as: Any, django_capture_on_commit_callbacks: Any) -> None:
+    create_endpoint(
+        actor=world.coordinator,
+        organisation=world.a.org,
+        url="http://127.0.0.1:9/x",
+        events=[WebhookEvent.REPORT_PUBLISHED],
+    )
+    report = api_as("coordinator").post(f"/inspections/{world.a.inspection.pk}/reports").json()
     assert api_as("coordinator").post(f"/reports/{report['id']}/publish").status_code == 403
     with django_capture_on_commit_callbacks(execute=True):
         published = api_as("secretary").post(f"/reports/{report['id']}/publish")

@@ -208,7 +208,11 @@ def publish_report(*, report: Report, actor: Any, now: dt.datetime | None = None
 
     Audited as ``report.published`` (and ``report.withdrawn`` for the previous one).
     """
-    report = Report.objects.select_for_update().select_related("inspection__unit").get(pk=report.pk)
+    report = (
+        Report.objects.select_for_update(of=("self",))
+        .select_related("inspection__unit")
+        .get(pk=report.pk)
+    )
     if report.kind != ReportKind.UNIT:
         raise DomainError(
             _("只有单位整改进展情况通报可以公开。"), "Only unit reports are published."
@@ -251,7 +255,11 @@ def _withdraw(report: Report, actor: Any, now: dt.datetime) -> None:
 @transaction.atomic
 def withdraw_report(*, report: Report, actor: Any, now: dt.datetime | None = None) -> Report:
     """Take a published report off ``/public/`` (audited as ``report.withdrawn``)."""
-    report = Report.objects.select_for_update().select_related("inspection__unit").get(pk=report.pk)
+    report = (
+        Report.objects.select_for_update(of=("self",))
+        .select_related("inspection__unit")
+        .get(pk=report.pk)
+    )
     if report.kind != ReportKind.UNIT or not report.is_published:
         raise DomainError(_("该报告未公开。"), "The report is not published.")
     _require(

@@ -44,7 +44,7 @@ class PermissionRefused(DomainError):
 
 def _lock(measure: Measure) -> Measure:
     return (
-        Measure.objects.select_for_update()
+        Measure.objects.select_for_update(of=("self",))
         .select_related("inspection__unit", "problem")
         .get(pk=measure.pk)
     )
@@ -66,13 +66,19 @@ def _require_status(measure: Measure, allowed: Sequence[str], verb_zh: str, verb
         )
 
 
-def _save(measure: Measure, before: dict[str, Any], action: str, actor: Any, fields: list[str]) -> None:
+def _save(
+    measure: Measure, before: dict[str, Any], action: str, actor: Any, fields: list[str]
+) -> None:
     measure.version += 1
     measure.save(update_fields=[*fields, "version"])
     refresh_problem_status(measure.problem)
     record(
-        action, actor=actor, obj=measure, organisation_id=measure.inspection.unit_id,
-        before=before, after=snapshot(measure, MEASURE_AUDIT_FIELDS),
+        action,
+        actor=actor,
+        obj=measure,
+        organisation_id=measure.inspection.unit_id,
+        before=before,
+        after=snapshot(measure, MEASURE_AUDIT_FIELDS),
     )
 
 
@@ -106,18 +112,31 @@ def report_progress(
     check_unit_quota(measure.inspection.unit_id, [item.size for _name, item in checked])
     moment = now_or(now)
     before = snapshot(measure, MEASURE_AUDIT_FIELDS)
-    update = ProgressUpdate.objects.create(measure=measure, author=actor, text=text, created_at=moment)
+    update = ProgressUpdate.objects.create(
+        measure=measure, author=actor, text=text, created_at=moment
+    )
     for name, item in checked:
         evidence = Evidence(
-            measure=measure, progress=update, original_name=display_name(name), sha256=item.sha256,
-            size=item.size, content_type=item.content_type, uploaded_by=actor, uploaded_at=moment,
+            measure=measure,
+            progress=update,
+            original_name=display_name(name),
+            sha256=item.sha256,
+            size=item.size,
+            content_type=item.content_type,
+            uploaded_by=actor,
+            uploaded_at=moment,
         )
         evidence.file.save(name, ContentFile(item.content), save=False)
         evidence.save()
         record(
-            "evidence.uploaded", actor=actor, obj=evidence, organisation_id=measure.inspection.unit_id,
+            "evidence.uploaded",
+            actor=actor,
+            obj=evidence,
+            organisation_id=measure.inspection.unit_id,
             after={
-                "measure": measure.pk, "name": evidence.original_name, "sha256": item.sha256,
+                "measure": measure.pk,
+                "name": evidence.original_name,
+                "sha256": item.sha256,
                 "size": item.size,
             },
         )
@@ -137,10 +156,14 @@ def submit_for_review(
     """The lead department claims completion; needs at least one evidence file."""
     measure = _lock(measure)
     _require(actor, Action.SUBMIT, measure)
-    _require_status(measure, [MeasureStatus.DRAFT, MeasureStatus.IN_PROGRESS], _("提交审核"), "submit")
+    _require_status(
+        measure, [MeasureStatus.DRAFT, MeasureStatus.IN_PROGRESS], _("提交审核"), "submit"
+    )
     text = (text or "").strip()
     if not text:
-        raise DomainError(_("请填写完成情况说明。"), "A completion statement is required.", field="text")
+        raise DomainError(
+            _("请填写完成情况说明。"), "A completion statement is required.", field="text"
+        )
     if measure.responsible_leader_id is None:
         raise DomainError(
             _("该措施尚未指定责任领导,无法提交审核;请联系整改办。"),
@@ -160,7 +183,13 @@ def submit_for_review(
     measure.submitted_by = actor
     measure.submitted_at = moment
     measure.last_progress_at = moment
-    _save(measure, before, "measure.submitted", actor, ["status", "submitted_by", "submitted_at", "last_progress_at"])
+    _save(
+        measure,
+        before,
+        "measure.submitted",
+        actor,
+        ["status", "submitted_by", "submitted_at", "last_progress_at"],
+    )
     emit_on_commit("measure.submitted", measure, measure.inspection.unit)
     return measure
 
@@ -171,15 +200,24 @@ def _review(
     if actor.pk == measure.submitted_by_id:
         raise DomainError(_("不能审核本人提交的事项。"), "Nobody reviews their own submission.")
     return Review.objects.create(
-        measure=measure, stage=stage, decision=decision, reason=reason, reviewer=actor,
-        submitter=measure.submitted_by, created_at=moment,
+        measure=measure,
+        stage=stage,
+        decision=decision,
+        reason=reason,
+        reviewer=actor,
+        submitter=measure.submitted_by,
+        created_at=moment,
     )
 
 
-def _returned(measure: Measure, actor: Any, stage: str, reason: str, moment: dt.datetime, action: str) -> Measure:
+def _returned(
+    measure: Measure, actor: Any, stage: str, reason: str, moment: dt.datetime, action: str
+) -> Measure:
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError(_("退回时必须填写理由。"), "A reason is required to return.", field="reason")
+        raise DomainError(
+            _("退回时必须填写理由。"), "A reason is required to return.", field="reason"
+        )
     before = snapshot(measure, MEASURE_AUDIT_FIELDS)
     _review(measure, actor, stage, ReviewDecision.RETURNED, reason, moment)
     measure.status = MeasureStatus.IN_PROGRESS
@@ -200,9 +238,13 @@ def leader_review(
     _require_status(measure, [MeasureStatus.SUBMITTED], _("审核"), "review")
     moment = now_or(now)
     if not approve:
-        return _returned(measure, actor, ReviewStage.LEADER, reason, moment, "measure.returned_by_leader")
+        return _returned(
+            measure, actor, ReviewStage.LEADER, reason, moment, "measure.returned_by_leader"
+        )
     before = snapshot(measure, MEASURE_AUDIT_FIELDS)
-    _review(measure, actor, ReviewStage.LEADER, ReviewDecision.APPROVED, (reason or "").strip(), moment)
+    _review(
+        measure, actor, ReviewStage.LEADER, ReviewDecision.APPROVED, (reason or "").strip(), moment
+    )
     measure.status = MeasureStatus.APPROVED
     _save(measure, before, "measure.approved_by_leader", actor, ["status"])
     emit_on_commit("measure.approved", measure, measure.inspection.unit)
@@ -219,9 +261,13 @@ def close_measure(
     _require_status(measure, [MeasureStatus.APPROVED], _("销号"), "close")
     moment = now_or(now)
     if not approve:
-        return _returned(measure, actor, ReviewStage.CLOSURE, reason, moment, "measure.returned_by_secretary")
+        return _returned(
+            measure, actor, ReviewStage.CLOSURE, reason, moment, "measure.returned_by_secretary"
+        )
     before = snapshot(measure, MEASURE_AUDIT_FIELDS)
-    _review(measure, actor, ReviewStage.CLOSURE, ReviewDecision.APPROVED, (reason or "").strip(), moment)
+    _review(
+        measure, actor, ReviewStage.CLOSURE, ReviewDecision.APPROVED, (reason or "").strip(), moment
+    )
     measure.status = MeasureStatus.CLOSED
     measure.closed_at = moment
     _save(measure, before, "measure.closed", actor, ["status", "closed_at"])
@@ -230,19 +276,28 @@ def close_measure(
 
 
 @transaction.atomic
-def reopen_measure(*, measure: Measure, actor: Any, reason: str, now: dt.datetime | None = None) -> Measure:
+def reopen_measure(
+    *, measure: Measure, actor: Any, reason: str, now: dt.datetime | None = None
+) -> Measure:
     """Reopen a closed measure (回头看 found it not fixed, or the secretary withdrew the closure)."""
     measure = _lock(measure)
     _require(actor, Action.REOPEN, measure)
     _require_status(measure, [MeasureStatus.CLOSED], _("重新打开"), "reopen")
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError(_("重新打开时必须填写理由。"), "A reason is required to reopen.", field="reason")
+        raise DomainError(
+            _("重新打开时必须填写理由。"), "A reason is required to reopen.", field="reason"
+        )
     moment = now_or(now)
     before = snapshot(measure, MEASURE_AUDIT_FIELDS)
     Review.objects.create(
-        measure=measure, stage=ReviewStage.REOPEN, decision=ReviewDecision.REOPENED, reason=reason,
-        reviewer=actor, submitter=None, created_at=moment,
+        measure=measure,
+        stage=ReviewStage.REOPEN,
+        decision=ReviewDecision.REOPENED,
+        reason=reason,
+        reviewer=actor,
+        submitter=None,
+        created_at=moment,
     )
     measure.status = MeasureStatus.IN_PROGRESS
     measure.closed_at = None
@@ -250,7 +305,10 @@ def reopen_measure(*, measure: Measure, actor: Any, reason: str, now: dt.datetim
     measure.submitted_at = None
     measure.reopened_count += 1
     _save(
-        measure, before, "measure.reopened", actor,
+        measure,
+        before,
+        "measure.reopened",
+        actor,
         ["status", "closed_at", "submitted_by", "submitted_at", "reopened_count"],
     )
     emit_on_commit("measure.reopened", measure, measure.inspection.unit)

@@ -25,7 +25,11 @@ from zhenggai.supervision.models import ExtensionRequest, ExtensionStatus
 
 
 def _lock(measure: Measure) -> Measure:
-    return Measure.objects.select_for_update().select_related("inspection__unit").get(pk=measure.pk)
+    return (
+        Measure.objects.select_for_update(of=("self",))
+        .select_related("inspection__unit")
+        .get(pk=measure.pk)
+    )
 
 
 def _require(actor: Any, action: Action, measure: Measure) -> None:

@@ -219,7 +219,11 @@ def escalate(
     order: SupervisionOrder, today: dt.date, now: dt.datetime | None = None
 ) -> list[OrderNotice]:
     """Issue every step now due and not yet issued, in order; none once answered or done."""
-    order = SupervisionOrder.objects.select_for_update().select_related("unit").get(pk=order.pk)
+    order = (
+        SupervisionOrder.objects.select_for_update(of=("self",))
+        .select_related("unit")
+        .get(pk=order.pk)
+    )
     if order.status in (OrderStatus.ANSWERED, OrderStatus.ACCEPTED):
         return []
     done = set(order.notices.values_list("step", flat=True))
@@ -249,7 +253,7 @@ def answer_order(
     *, order: SupervisionOrder, actor: Any, text: str, now: dt.datetime | None = None
 ) -> SupervisionOrder:
     order = (
-        SupervisionOrder.objects.select_for_update()
+        SupervisionOrder.objects.select_for_update(of=("self",))
         .select_related("inspection__unit")
         .get(pk=order.pk)
     )
@@ -284,7 +288,7 @@ def review_order(
 ) -> SupervisionOrder:
     """The office accepts the answer (办结) or sends it back with a reason."""
     order = (
-        SupervisionOrder.objects.select_for_update()
+        SupervisionOrder.objects.select_for_update(of=("self",))
         .select_related("inspection__unit")
         .get(pk=order.pk)
     )
