@@ -17,13 +17,11 @@ from zhenggai.accounts.permissions import (
     visible_measures,
 )
 from zhenggai.api.errors import ApiError
-from zhenggai.api.models import WebhookEvent
 from zhenggai.api.pagination import keyset_page, page_schema, sorts
 from zhenggai.api.routers.common import auth_user, binary, responses
 from zhenggai.api.routers.ledger import PageQuery
 from zhenggai.api.schemas.common import MAX_ID, bounded
 from zhenggai.api.schemas.misc import DismissIn, FlagOut, ReportOut
-from zhenggai.api.webhooks import emit_on_commit
 from zhenggai.documents.models import Report
 from zhenggai.documents.report import services as reports
 from zhenggai.documents.report.pdf import PdfUnavailable
@@ -144,8 +142,4 @@ def publish(request: HttpRequest, pk: int = PK) -> Report:
     """Publish a unit report on the public portal (the secretary); emits ``report.published``."""
     user = auth_user(request)
     report = reports.get_report_for(user, pk)
-    was_published = report.is_published
-    published = reports.publish_report(report=report, actor=user)
-    if not was_published:
-        emit_on_commit(WebhookEvent.REPORT_PUBLISHED, published, published.organisation)
-    return published
+    return reports.publish_report(report=report, actor=user)

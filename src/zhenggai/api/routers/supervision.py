@@ -15,14 +15,12 @@ from zhenggai.accounts.permissions import (
     visible_inspections,
     visible_measures,
 )
-from zhenggai.api.models import WebhookEvent
 from zhenggai.api.pagination import keyset_page, page_schema, sorts
 from zhenggai.api.routers.common import auth_user, responses
 from zhenggai.api.routers.ledger import PageQuery
 from zhenggai.api.schemas.common import MAX_ID, Id
 from zhenggai.api.schemas.measures import ReasonIn
 from zhenggai.api.schemas.supervision import AnswerIn, ExtensionIn, ExtensionOut, OrderIn, OrderOut
-from zhenggai.api.webhooks import emit_on_commit
 from zhenggai.ledger.models import Measure
 from zhenggai.supervision.models import ExtensionRequest, OrderStatus, SupervisionOrder
 from zhenggai.supervision.services import extensions, orders
@@ -174,7 +172,6 @@ def issue_order(request: HttpRequest, data: OrderIn) -> Status[SupervisionOrder]
         due_date=data.due_date,
         requirement=data.requirement,
     )
-    emit_on_commit(WebhookEvent.ORDER_ISSUED, order, inspection.unit)
     return Status(201, _order_for(user, order.pk))
 
 
@@ -184,8 +181,7 @@ def issue_order(request: HttpRequest, data: OrderIn) -> Status[SupervisionOrder]
 def answer_order(request: HttpRequest, data: AnswerIn, pk: int = PK) -> SupervisionOrder:
     """The unit's coordinator or secretary reports what was done; emits ``order.answered``."""
     user = auth_user(request)
-    order = orders.answer_order(order=_order_for(user, pk), actor=user, text=data.text)
-    emit_on_commit(WebhookEvent.ORDER_ANSWERED, order, order.inspection.unit)
+    orders.answer_order(order=_order_for(user, pk), actor=user, text=data.text)
     return _order_for(user, pk)
 
 

@@ -30,6 +30,8 @@ from zhenggai.accounts.permissions import (
     can_register_in,
     sees_whole_unit,
 )
+from zhenggai.api.models import WebhookEvent
+from zhenggai.api.webhooks import emit_on_commit
 from zhenggai.audit.log import record
 from zhenggai.core.errors import DomainError
 from zhenggai.documents.models import Report, ReportKind
@@ -237,6 +239,7 @@ def publish_report(*, report: Report, actor: Any, now: dt.datetime | None = None
         organisation_id=report.organisation_id,
         after={"version": report.version, "ledger_hash": report.ledger_hash},
     )
+    emit_on_commit(WebhookEvent.REPORT_PUBLISHED, report, report.inspection.unit)
     return report
 
 

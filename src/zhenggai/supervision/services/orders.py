@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 
 from zhenggai.accounts.models import Membership, Role, User
 from zhenggai.accounts.permissions import Action, can_on_inspection
+from zhenggai.api.models import WebhookEvent
+from zhenggai.api.webhooks import emit_on_commit
 from zhenggai.audit.log import record
 from zhenggai.core.errors import DomainError
 from zhenggai.ledger.models import Inspection, Measure
@@ -202,6 +204,7 @@ def issue_order(
     )
     order.measures.set(chosen)
     _issue_notice(order, 0, moment, actor)
+    emit_on_commit(WebhookEvent.ORDER_ISSUED, order, order.unit)
     return order
 
 
@@ -274,6 +277,7 @@ def answer_order(
         organisation_id=order.unit_id,
         after={"answer": text},
     )
+    emit_on_commit(WebhookEvent.ORDER_ANSWERED, order, order.unit)
     return order
 
 
