@@ -24,7 +24,8 @@ TODAY = dt.date(2026, 11, 28)
 PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
     b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
 )
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
@@ -71,8 +72,12 @@ def _unit(jurisdiction: Organisation, name: str, rnd, measures_per_problem: int 
         for d in ("综合处", "信息中心")
     }
     inspection = plan.create_inspection(
-        round=rnd, unit=org, unit_name=f"中共{name}党组", team="市委第一巡察组",
-        period_start=dt.date(2026, 6, 1), period_end=dt.date(2026, 7, 15),
+        round=rnd,
+        unit=org,
+        unit_name=f"中共{name}党组",
+        team="市委第一巡察组",
+        period_start=dt.date(2026, 6, 1),
+        period_end=dt.date(2026, 7, 15),
         feedback_date=dt.date(2026, 9, 1),
     )
     return Unit(org, depts, inspection)
@@ -106,13 +111,17 @@ def build_world() -> World:
     for unit, leader in ((a, users["leader"]), (b, users["outsider_leader"])):
         category = plan.add_category(inspection=unit.inspection, title="党的建设方面")
         for p in range(2):
-            problem = plan.add_problem(category=category, text=f"{unit.org.name}问题{p + 1}:学习制度落实不到位。")
+            problem = plan.add_problem(
+                category=category, text=f"{unit.org.name}问题{p + 1}:学习制度落实不到位。"
+            )
             unit.problems.append(problem)
             for m in range(2):
                 unit.measures.append(
                     plan.add_measure(
-                        problem=problem, text=f"制定学习计划并每月检查落实情况({p + 1}-{m + 1})",
-                        kind=MeasureKind.DEADLINE, responsible_leader=leader,
+                        problem=problem,
+                        text=f"制定学习计划并每月检查落实情况({p + 1}-{m + 1})",
+                        kind=MeasureKind.DEADLINE,
+                        responsible_leader=leader,
                         lead_department=unit.departments["综合处"],
                         supporting_departments=[unit.departments["信息中心"]],
                         deadline=TODAY + dt.timedelta(days=30),

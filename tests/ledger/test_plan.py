@@ -548,10 +548,10 @@ def test_milestones_are_kept_by_the_coordinator_and_the_departments(
 
 
 def test_measure_under_review_cannot_be_edited(world):
+    from tests.world import pdf_file
     from zhenggai.core.errors import DomainError
     from zhenggai.ledger.models import MeasureStatus
     from zhenggai.ledger.services import plan, workflow
-    from tests.world import pdf_file
 
     measure = world.a.measures[0]
     workflow.report_progress(measure=measure, actor=world.dept, text="进展", files=[pdf_file()])

@@ -733,10 +733,10 @@ def test_unit_b_roles_are_refused_on_unit_a_even_in_their_own_role(world: World)
 
 
 def test_submit_refused_without_responsible_leader(world):
+    from tests.world import pdf_file
     from zhenggai.core.errors import DomainError
     from zhenggai.ledger.models import Measure, MeasureStatus
     from zhenggai.ledger.services import workflow
-    from tests.world import pdf_file
 
     measure = world.a.measures[0]
     Measure.objects.filter(pk=measure.pk).update(responsible_leader=None)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from zhenggai.api.models import WebhookDelivery, WebhookEvent
 from zhenggai.api.endpoints import create_endpoint
+from zhenggai.api.models import WebhookDelivery, WebhookEvent
 from zhenggai.supervision.services import orders
 
 

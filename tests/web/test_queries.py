@@ -21,12 +21,20 @@ PAGES = [
     ("dept", "web:home", False, "", 2, "returned rows; rows to update"),
     ("leader", "web:home", False, "", 2, "leader's queue rows; extensions to decide"),
     (
-        "secretary", "web:home", False, "", 4,
+        "secretary",
+        "web:home",
+        False,
+        "",
+        4,
         "closure queue rows; extensions to decide; measures under supervision orders; "
         "count of the public's messages waiting for an answer (意见建议)",
     ),
     (
-        "coordinator", "web:home", False, "", 4,
+        "coordinator",
+        "web:home",
+        False,
+        "",
+        4,
         "overdue/near rows; unassigned rows; measures under supervision orders; "
         "count of the public's messages waiting for an answer (意见建议)",
     ),

@@ -28,7 +28,11 @@ class Organisation(models.Model):
     short_name = models.CharField(_("简称"), max_length=100, blank=True)
     kind = models.CharField(_("类型"), max_length=20, choices=OrganisationKind.choices)
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
         verbose_name=_("上级"),
     )
     path = models.CharField(max_length=255, editable=False, db_index=True, default="")

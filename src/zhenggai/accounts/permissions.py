@@ -91,8 +91,11 @@ def scope_of(user: User | Any) -> Scope:
         else:
             admin_roles.add(role)
     scope = Scope(
-        tuple(jurisdiction_paths), unit_roles, frozenset(department_ids),
-        frozenset(department_units), frozenset(admin_roles),
+        tuple(jurisdiction_paths),
+        unit_roles,
+        frozenset(department_ids),
+        frozenset(department_units),
+        frozenset(admin_roles),
     )
     user._zhenggai_scope = scope
     return scope
@@ -164,7 +167,9 @@ def visible_measures(user: User | Any) -> QuerySet[Measure]:
     from zhenggai.ledger.models import Measure
 
     scope = scope_of(user)
-    q = Q(inspection__unit_id__in=scope.full_unit_ids) | _jurisdiction_q(scope, "inspection__unit__")
+    q = Q(inspection__unit_id__in=scope.full_unit_ids) | _jurisdiction_q(
+        scope, "inspection__unit__"
+    )
     if scope.department_ids:
         q |= _department_measure_ids(scope)
     return Measure.objects.filter(q)
@@ -174,7 +179,9 @@ def visible_problems(user: User | Any) -> QuerySet[Problem]:
     from zhenggai.ledger.models import Measure, Problem
 
     scope = scope_of(user)
-    q = Q(inspection__unit_id__in=scope.full_unit_ids) | _jurisdiction_q(scope, "inspection__unit__")
+    q = Q(inspection__unit_id__in=scope.full_unit_ids) | _jurisdiction_q(
+        scope, "inspection__unit__"
+    )
     if scope.department_ids:
         q |= Q(pk__in=Measure.objects.filter(_department_measure_ids(scope)).values("problem_id"))
     return Problem.objects.filter(q)
@@ -188,8 +195,10 @@ def sees_whole_unit(user: User | Any, unit: Organisation | int) -> bool:
         return True
     if not scope.jurisdiction_paths:
         return False
-    path = unit.path if isinstance(unit, Organisation) else (
-        Organisation.objects.filter(pk=unit_id).values_list("path", flat=True).first() or ""
+    path = (
+        unit.path
+        if isinstance(unit, Organisation)
+        else (Organisation.objects.filter(pk=unit_id).values_list("path", flat=True).first() or "")
     )
     return any(path.startswith(p) for p in scope.jurisdiction_paths)
 
@@ -240,8 +249,10 @@ def can_on_inspection(user: User | Any, action: Action, inspection: Inspection) 
     scope = scope_of(user)
     unit = inspection.unit
     if action == Action.VIEW:
-        return unit.pk in scope.full_unit_ids or unit.pk in scope.department_unit_ids or _office_over(
-            scope, unit.path
+        return (
+            unit.pk in scope.full_unit_ids
+            or unit.pk in scope.department_unit_ids
+            or _office_over(scope, unit.path)
         )
     if action == Action.EDIT_LEDGER:
         return _unit_has(scope, unit.pk, Role.COORDINATOR) or _office_over(scope, unit.path)
@@ -276,7 +287,9 @@ def get_measure_for(user: User | Any, pk: int, action: Action = Action.VIEW) -> 
     """The measure if ``user`` sees it (else 404) and may do ``action`` (else 403)."""
     measure = (
         visible_measures(user)
-        .select_related("inspection__unit", "problem__category", "responsible_leader", "lead_department")
+        .select_related(
+            "inspection__unit", "problem__category", "responsible_leader", "lead_department"
+        )
         .filter(pk=pk)
         .first()
     )

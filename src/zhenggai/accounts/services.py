@@ -26,7 +26,11 @@ _PARENT_KIND = {
 
 @transaction.atomic
 def create_organisation(
-    *, name: str, kind: str, parent: Organisation | None = None, short_name: str = "",
+    *,
+    name: str,
+    kind: str,
+    parent: Organisation | None = None,
+    short_name: str = "",
     actor: Any = None,
 ) -> Organisation:
     """Create a node of the tree and set its materialised path.
@@ -53,7 +57,9 @@ def create_organisation(
 
 
 @transaction.atomic
-def grant_role(*, user: User, organisation: Organisation, role: str, actor: Any = None) -> Membership:
+def grant_role(
+    *, user: User, organisation: Organisation, role: str, actor: Any = None
+) -> Membership:
     """Give ``user`` a role at ``organisation``; the role must fit the node's kind."""
     role = Role(role)
     allowed = {
@@ -75,10 +81,15 @@ def grant_role(*, user: User, organisation: Organisation, role: str, actor: Any 
             "No account may hold two of the three administrator roles.",
         )
     _check_separation(user=user, role=role, actor=actor)
-    membership, created = Membership.objects.get_or_create(user=user, organisation=organisation, role=role)
+    membership, created = Membership.objects.get_or_create(
+        user=user, organisation=organisation, role=role
+    )
     if created:
         record(
-            "membership.granted", actor=actor, obj=membership, organisation_id=organisation.pk,
+            "membership.granted",
+            actor=actor,
+            obj=membership,
+            organisation_id=organisation.pk,
             after={"user": user.username, "organisation": organisation.name, "role": role.value},
         )
     return membership
@@ -103,10 +114,13 @@ def revoke_role(*, membership: Membership, actor: Any = None) -> None:
     if actor is not None and getattr(actor, "pk", None) == membership.user_id:
         raise DomainError(_("不能修改自己的角色。"), "Nobody may change their own roles.")
     record(
-        "membership.revoked", actor=actor, obj=membership,
+        "membership.revoked",
+        actor=actor,
+        obj=membership,
         organisation_id=membership.organisation_id,
         before={
-            "user": membership.user.username, "organisation": membership.organisation.name,
+            "user": membership.user.username,
+            "organisation": membership.organisation.name,
             "role": membership.role,
         },
     )
@@ -120,7 +134,10 @@ def reveal_personal(*, subject: User, actor: Any) -> dict[str, str]:
 
     allowed = actor.pk == subject.pk or Role.SECADMIN in scope_of(actor).admin_roles
     record(
-        "personal.revealed", actor=actor, obj=subject, success=allowed,
+        "personal.revealed",
+        actor=actor,
+        obj=subject,
+        success=allowed,
         after={"fields": ["phone", "id_number"], "subject": subject.username},
     )
     if not allowed:

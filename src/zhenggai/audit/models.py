@@ -29,8 +29,12 @@ class AuditEntry(models.Model):
 
     at = models.DateTimeField(_("时间"), db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("操作人"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("操作人"),
     )
     actor_name = models.CharField(_("操作人名称"), max_length=150, blank=True)
     ip = models.GenericIPAddressField(_("地址"), null=True, blank=True)
@@ -81,7 +85,10 @@ class AuditEntry(models.Model):
 
     def compute_hash(self) -> str:
         canonical = json.dumps(
-            self.payload(), cls=DjangoJSONEncoder, ensure_ascii=False, sort_keys=True,
+            self.payload(),
+            cls=DjangoJSONEncoder,
+            ensure_ascii=False,
+            sort_keys=True,
             separators=(",", ":"),
         )
         return hashlib.sha256((self.prev_hash + canonical).encode("utf-8")).hexdigest()
@@ -94,6 +101,9 @@ class AuditChainHead(models.Model):
 
     class Meta:
         verbose_name = _("审计链")
+
+    def __str__(self) -> str:
+        return self.last_hash
 
 
 class AuditCheckpoint(models.Model):

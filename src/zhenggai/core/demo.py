@@ -34,8 +34,14 @@ DEMO_UNIT = "示例市数据管理局(演示)"
 SEED_DEPARTMENTS: list[tuple[str, tuple[str, ...]]] = [
     ("市公共资源交易中心", ("交易中心", "招标", "投标", "串标", "保证金", "招投标")),
     ("12345政府热线服务中心", ("12345", "热线")),
-    ("市政务服务中心", ("窗口", "大厅", "不见面", "一体机", "黄牛", "便民方舟", "快递送", "政务服务网")),
-    ("机关党委", ("党建", "党支部", "党员", "廉政", "理论", "第一种形态", "谈心谈话", "一岗双责", "党组")),
+    (
+        "市政务服务中心",
+        ("窗口", "大厅", "不见面", "一体机", "黄牛", "便民方舟", "快递送", "政务服务网"),
+    ),
+    (
+        "机关党委",
+        ("党建", "党支部", "党员", "廉政", "理论", "第一种形态", "谈心谈话", "一岗双责", "党组"),
+    ),
     ("局办公室", ("干部", "轮岗", "选拔", "财务", "固定资产", "考勤", "法律顾问")),
     ("政策法规处", ()),
 ]
@@ -64,7 +70,9 @@ ACCOUNTS = [
 
 
 def seed_text() -> str:
-    return resources.files("zhenggai.documents").joinpath("fixtures", SEED_RESOURCE).read_text("utf-8")
+    return (
+        resources.files("zhenggai.documents").joinpath("fixtures", SEED_RESOURCE).read_text("utf-8")
+    )
 
 
 def demo_password(configured: str | None) -> tuple[str, bool]:
@@ -115,7 +123,9 @@ def _load_demo(*, password: str, today: dt.date | None = None) -> dict[str, Any]
     if Organisation.objects.filter(name=JURISDICTION, parent=None).exists():
         return {"created": False, "users": list(users)}
     today = today or timezone.localdate()
-    office = create_organisation(name=JURISDICTION, kind=OrganisationKind.JURISDICTION, short_name="市委巡察办")
+    office = create_organisation(
+        name=JURISDICTION, kind=OrganisationKind.JURISDICTION, short_name="市委巡察办"
+    )
     seed_unit = create_organisation(name=SEED_UNIT, kind=OrganisationKind.UNIT, parent=office)
     demo_unit = create_organisation(name=DEMO_UNIT, kind=OrganisationKind.UNIT, parent=office)
     seed_depts = {
@@ -129,7 +139,9 @@ def _load_demo(*, password: str, today: dt.date | None = None) -> dict[str, Any]
     for account in ACCOUNTS:
         user = users[account.username]
         if account.role == Role.DEPARTMENT:
-            org = seed_depts["市政务服务中心"] if account.username == "dept" else demo_depts["综合处"]
+            org = (
+                seed_depts["市政务服务中心"] if account.username == "dept" else demo_depts["综合处"]
+            )
             grant_role(user=user, organisation=org, role=account.role)
         elif account.role in (Role.OFFICE, Role.SYSADMIN, Role.SECADMIN, Role.AUDITADMIN):
             grant_role(user=user, organisation=office, role=account.role)
@@ -144,7 +156,9 @@ def _load_demo(*, password: str, today: dt.date | None = None) -> dict[str, Any]
     return {"created": True, "users": list(users), "seed": seed.pk, "synthetic": synthetic.pk}
 
 
-def load_seed(*, office: Organisation, unit: Organisation, departments: dict[str, Organisation], leader: User) -> Inspection:
+def load_seed(
+    *, office: Organisation, unit: Organisation, departments: dict[str, Organisation], leader: User
+) -> Inspection:
     report = read_report(seed_text())
     data = to_ledger_json(report)
     year = int(data["inspection"]["period"]["start"][:4])
@@ -162,38 +176,86 @@ DEMO_PDF = (
 )
 
 SYNTHETIC = [
-    ("数据安全管理方面", [
-        ("数据分级分类制度未建立,部分业务数据共享缺少审批留痕。", [
-            ("制定《数据分级分类管理办法》并印发执行", MeasureKind.DEADLINE, -20, "closed"),
-            ("对2025年以来的数据共享申请逐项补办审批手续", MeasureKind.IMMEDIATE, -5, "overdue"),
-            ("每季度开展一次数据共享合规检查", MeasureKind.ONGOING, 40, "in_progress"),
-        ]),
-        ("政务云资源台账不全,闲置资源未及时回收。", [
-            ("完成政务云资源全面盘点,建立资源台账", MeasureKind.DEADLINE, 6, "submitted"),
-            ("回收闲置超过90天的云主机", MeasureKind.DEADLINE, 15, "approved"),
-        ]),
-    ]),
-    ("财务管理方面", [
-        ("项目验收后尾款支付滞后,个别合同未按约定履行。", [
-            ("梳理2024年以来全部信息化项目合同履行情况", MeasureKind.DEADLINE, -12, "overdue"),
-            ("修订《信息化项目资金支付管理规定》", MeasureKind.DEADLINE, 9, "in_progress"),
-        ]),
-        ("公务接待审批单填写不规范。", [
-            ("组织财务人员专题培训并逐单整改2025年接待审批单", MeasureKind.IMMEDIATE, -30, "closed"),
-        ]),
-    ]),
-    ("作风建设方面", [
-        ("12345工单办理存在超期回复现象。", [
-            ("建立工单超期预警机制,超期前3天提醒承办人", MeasureKind.DEADLINE, 25, "in_progress"),
-            ("对超期工单逐件复核并回访群众", MeasureKind.DEADLINE, 3, "draft"),
-        ]),
-    ]),
+    (
+        "数据安全管理方面",
+        [
+            (
+                "数据分级分类制度未建立,部分业务数据共享缺少审批留痕。",
+                [
+                    ("制定《数据分级分类管理办法》并印发执行", MeasureKind.DEADLINE, -20, "closed"),
+                    (
+                        "对2025年以来的数据共享申请逐项补办审批手续",
+                        MeasureKind.IMMEDIATE,
+                        -5,
+                        "overdue",
+                    ),
+                    ("每季度开展一次数据共享合规检查", MeasureKind.ONGOING, 40, "in_progress"),
+                ],
+            ),
+            (
+                "政务云资源台账不全,闲置资源未及时回收。",
+                [
+                    ("完成政务云资源全面盘点,建立资源台账", MeasureKind.DEADLINE, 6, "submitted"),
+                    ("回收闲置超过90天的云主机", MeasureKind.DEADLINE, 15, "approved"),
+                ],
+            ),
+        ],
+    ),
+    (
+        "财务管理方面",
+        [
+            (
+                "项目验收后尾款支付滞后,个别合同未按约定履行。",
+                [
+                    (
+                        "梳理2024年以来全部信息化项目合同履行情况",
+                        MeasureKind.DEADLINE,
+                        -12,
+                        "overdue",
+                    ),
+                    ("修订《信息化项目资金支付管理规定》", MeasureKind.DEADLINE, 9, "in_progress"),
+                ],
+            ),
+            (
+                "公务接待审批单填写不规范。",
+                [
+                    (
+                        "组织财务人员专题培训并逐单整改2025年接待审批单",
+                        MeasureKind.IMMEDIATE,
+                        -30,
+                        "closed",
+                    ),
+                ],
+            ),
+        ],
+    ),
+    (
+        "作风建设方面",
+        [
+            (
+                "12345工单办理存在超期回复现象。",
+                [
+                    (
+                        "建立工单超期预警机制,超期前3天提醒承办人",
+                        MeasureKind.DEADLINE,
+                        25,
+                        "in_progress",
+                    ),
+                    ("对超期工单逐件复核并回访群众", MeasureKind.DEADLINE, 3, "draft"),
+                ],
+            ),
+        ],
+    ),
 ]
 
 
 def build_synthetic(
-    *, office: Organisation, unit: Organisation, departments: dict[str, Organisation],
-    users: dict[str, User], today: dt.date,
+    *,
+    office: Organisation,
+    unit: Organisation,
+    departments: dict[str, Organisation],
+    users: dict[str, User],
+    today: dt.date,
 ) -> Inspection:
     """A small ledger with current dates: overdue, near-deadline, waiting and closed items."""
     from io import BytesIO
@@ -201,9 +263,14 @@ def build_synthetic(
     rnd = plan.create_round(jurisdiction=office, name=f"{today.year}年演示轮次", year=today.year)
     feedback = today - dt.timedelta(days=45)
     inspection = plan.create_inspection(
-        round=rnd, unit=unit, unit_name=f"中共{DEMO_UNIT}党组", team="市委第九巡察组(演示)",
-        period_start=feedback - dt.timedelta(days=90), period_end=feedback - dt.timedelta(days=40),
-        feedback_date=feedback, issuer=f"中共{DEMO_UNIT}党组",
+        round=rnd,
+        unit=unit,
+        unit_name=f"中共{DEMO_UNIT}党组",
+        team="市委第九巡察组(演示)",
+        period_start=feedback - dt.timedelta(days=90),
+        period_end=feedback - dt.timedelta(days=40),
+        feedback_date=feedback,
+        issuer=f"中共{DEMO_UNIT}党组",
     )
     coordinator, dept2 = users["coordinator"], users["dept2"]
     moment = timezone.now() - dt.timedelta(days=10)
@@ -214,9 +281,14 @@ def build_synthetic(
             problem = plan.add_problem(category=category, text=text, actor=coordinator)
             for m_text, kind, days, state in items:
                 measure = plan.add_measure(
-                    problem=problem, text=m_text, kind=kind, responsible_leader=users["leader"],
-                    lead_department=departments["综合处"], supporting_departments=[departments["信息中心"]],
-                    deadline=today + dt.timedelta(days=days), actor=coordinator,
+                    problem=problem,
+                    text=m_text,
+                    kind=kind,
+                    responsible_leader=users["leader"],
+                    lead_department=departments["综合处"],
+                    supporting_departments=[departments["信息中心"]],
+                    deadline=today + dt.timedelta(days=days),
+                    actor=coordinator,
                 )
                 measures.append((measure, state))
     plan.approve_plan(inspection=inspection, actor=users["secretary"], now=moment)
@@ -224,15 +296,35 @@ def build_synthetic(
         if state == "draft":
             continue
         workflow.report_progress(
-            measure=measure, actor=dept2, text="已召开专题会议部署,明确责任人和时间表。",
-            files=[("专题会议纪要.pdf", BytesIO(DEMO_PDF))], now=moment,
+            measure=measure,
+            actor=dept2,
+            text="已召开专题会议部署,明确责任人和时间表。",
+            files=[("专题会议纪要.pdf", BytesIO(DEMO_PDF))],
+            now=moment,
         )
         if state in ("submitted", "approved", "closed"):
-            workflow.submit_for_review(measure=measure, actor=dept2, text="已完成全部整改内容,佐证材料已上传。", now=moment + dt.timedelta(days=1))
+            workflow.submit_for_review(
+                measure=measure,
+                actor=dept2,
+                text="已完成全部整改内容,佐证材料已上传。",
+                now=moment + dt.timedelta(days=1),
+            )
         if state in ("approved", "closed"):
-            workflow.leader_review(measure=measure, actor=users["leader"], approve=True, reason="同意", now=moment + dt.timedelta(days=2))
+            workflow.leader_review(
+                measure=measure,
+                actor=users["leader"],
+                approve=True,
+                reason="同意",
+                now=moment + dt.timedelta(days=2),
+            )
         if state == "closed":
-            workflow.close_measure(measure=measure, actor=users["secretary"], approve=True, reason="同意销号", now=moment + dt.timedelta(days=3))
+            workflow.close_measure(
+                measure=measure,
+                actor=users["secretary"],
+                approve=True,
+                reason="同意销号",
+                now=moment + dt.timedelta(days=3),
+            )
     return inspection
 
 
@@ -245,12 +337,17 @@ def supervise_synthetic(inspection: Inspection, *, users: dict[str, User], today
         return
     first = overdue[0]
     request = extensions.request_extension(
-        measure=first, actor=users["dept2"], new_deadline=today + dt.timedelta(days=15),
+        measure=first,
+        actor=users["dept2"],
+        new_deadline=today + dt.timedelta(days=15),
         reason="涉及多个业务系统,需等待上级平台接口改造完成。",
     )
     extensions.decide_extension(request=request, actor=users["leader"], approve=True, reason="同意")
     orders.issue_order(
-        inspection=inspection, actor=users["office"], measures=overdue[1:] or overdue,
-        subject="逾期整改事项督办", requirement="请立即组织力量推进,按期反馈办理情况。",
+        inspection=inspection,
+        actor=users["office"],
+        measures=overdue[1:] or overdue,
+        subject="逾期整改事项督办",
+        requirement="请立即组织力量推进,按期反馈办理情况。",
         due_date=today + dt.timedelta(days=7),
     )

@@ -40,7 +40,9 @@ def env_bool(name: str, default: bool = False) -> bool:
         return True
     if lowered in FALSE_VALUES:
         return False
-    raise ConfigError(name, f"应为 true/false,实际为 {value!r}", f"expected true/false, got {value!r}")
+    raise ConfigError(
+        name, f"应为 true/false,实际为 {value!r}", f"expected true/false, got {value!r}"
+    )
 
 
 def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
@@ -50,7 +52,9 @@ def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
     try:
         number = int(value.strip())
     except ValueError:
-        raise ConfigError(name, f"应为整数,实际为 {value!r}", f"expected an integer, got {value!r}") from None
+        raise ConfigError(
+            name, f"应为整数,实际为 {value!r}", f"expected an integer, got {value!r}"
+        ) from None
     if minimum is not None and number < minimum:
         raise ConfigError(name, f"不能小于 {minimum}", f"must be at least {minimum}")
     return number
@@ -71,7 +75,9 @@ def env_data_dir(name: str, default: str) -> Path:
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise ConfigError(name, f"无法创建目录 {path}({exc})", f"cannot create {path} ({exc})") from exc
+        raise ConfigError(
+            name, f"无法创建目录 {path}({exc})", f"cannot create {path} ({exc})"
+        ) from exc
     return path
 
 

@@ -118,8 +118,7 @@ def light_rank_expression(today: dt.date) -> Case:
         When(status=MeasureStatus.CLOSED, then=Value(LIGHT_RANK[Light.CLOSED])),
         When(_overdue_q(today), then=Value(LIGHT_RANK[Light.OVERDUE])),
         When(
-            Q(extended_deadline__isnull=True, deadline__lte=last)
-            | Q(extended_deadline__lte=last),
+            Q(extended_deadline__isnull=True, deadline__lte=last) | Q(extended_deadline__lte=last),
             then=Value(LIGHT_RANK[Light.NEAR]),
         ),
         When(status=MeasureStatus.DRAFT, then=Value(LIGHT_RANK[Light.NOT_STARTED])),

@@ -4,25 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('ledger', '0001_initial'),
+        ("ledger", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='measure',
-            name='goal',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='整改目标'),
+            model_name="measure",
+            name="goal",
+            field=models.TextField(blank=True, db_default="", default="", verbose_name="整改目标"),
         ),
         migrations.AddField(
-            model_name='measure',
-            name='note',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='备注'),
+            model_name="measure",
+            name="note",
+            field=models.TextField(blank=True, db_default="", default="", verbose_name="备注"),
         ),
         migrations.AddField(
-            model_name='measure',
-            name='owner_name',
-            field=models.CharField(blank=True, db_default='', default='', max_length=100, verbose_name='责任人'),
+            model_name="measure",
+            name="owner_name",
+            field=models.CharField(
+                blank=True, db_default="", default="", max_length=100, verbose_name="责任人"
+            ),
         ),
     ]

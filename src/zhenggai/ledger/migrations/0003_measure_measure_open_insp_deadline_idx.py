@@ -5,16 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('ledger', '0002_measure_sheet_columns'),
+        ("accounts", "0001_initial"),
+        ("ledger", "0002_measure_sheet_columns"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='measure',
-            index=models.Index(condition=models.Q(('status', 'closed'), _negated=True), fields=['inspection', 'deadline', 'id'], name='measure_open_insp_deadline_idx'),
+            model_name="measure",
+            index=models.Index(
+                condition=models.Q(("status", "closed"), _negated=True),
+                fields=["inspection", "deadline", "id"],
+                name="measure_open_insp_deadline_idx",
+            ),
         ),
     ]

@@ -5,20 +5,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_security'),
-        ('ledger', '0004_measure_extended_problem_rebound'),
+        ("accounts", "0002_security"),
+        ("ledger", "0004_measure_extended_problem_rebound"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='measure',
-            name='measure_open_insp_deadline_idx',
+            model_name="measure",
+            name="measure_open_insp_deadline_idx",
         ),
         migrations.AddIndex(
-            model_name='measure',
-            index=models.Index(condition=models.Q(('status', 'closed'), _negated=True), fields=['inspection', 'deadline', 'extended_deadline', 'id'], name='measure_open_insp_deadline_idx'),
+            model_name="measure",
+            index=models.Index(
+                condition=models.Q(("status", "closed"), _negated=True),
+                fields=["inspection", "deadline", "extended_deadline", "id"],
+                name="measure_open_insp_deadline_idx",
+            ),
         ),
     ]

@@ -19,8 +19,24 @@ from zhenggai.ledger.models.progress import (
 )
 
 __all__ = [
-    "Accountability", "AccountabilityForm", "Category", "Evidence", "Inspection", "InspectionKind",
-    "Institution", "InstitutionKind", "Measure", "MeasureKind", "MeasureStatus", "Milestone",
-    "Problem", "ProblemStatus", "ProgressUpdate", "Recovery", "Review", "ReviewDecision",
-    "ReviewStage", "Round",
+    "Accountability",
+    "AccountabilityForm",
+    "Category",
+    "Evidence",
+    "Inspection",
+    "InspectionKind",
+    "Institution",
+    "InstitutionKind",
+    "Measure",
+    "MeasureKind",
+    "MeasureStatus",
+    "Milestone",
+    "Problem",
+    "ProblemStatus",
+    "ProgressUpdate",
+    "Recovery",
+    "Review",
+    "ReviewDecision",
+    "ReviewStage",
+    "Round",
 ]

@@ -18,7 +18,9 @@ class Round(models.Model):
     """A 巡察轮次: one campaign of an inspection office over several units."""
 
     jurisdiction = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, related_name="rounds",
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="rounds",
         verbose_name=_("巡察机构"),
     )
     name = models.CharField(_("轮次名称"), max_length=200)
@@ -34,7 +36,9 @@ class Round(models.Model):
         ordering = ["-year", "name"]
         constraints = [
             models.UniqueConstraint(fields=["jurisdiction", "name"], name="round_name_unique"),
-            models.CheckConstraint(condition=Q(kind__in=InspectionKind.values), name="round_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(kind__in=InspectionKind.values), name="round_kind_valid"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -48,7 +52,9 @@ class Inspection(models.Model):
         Round, on_delete=models.PROTECT, related_name="inspections", verbose_name=_("轮次")
     )
     unit = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, related_name="inspections",
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="inspections",
         verbose_name=_("被巡察单位"),
     )
     unit_name = models.CharField(_("被巡察党组织"), max_length=200)
@@ -65,7 +71,11 @@ class Inspection(models.Model):
     contact = models.JSONField(_("联系方式"), default=dict, blank=True)
     plan_approved_at = models.DateTimeField(_("方案审批时间"), null=True, blank=True)
     plan_approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     source_name = models.CharField(_("导入来源"), max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -111,7 +121,9 @@ class Category(models.Model):
         verbose_name_plural = _("问题类别")
         ordering = ["inspection", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["inspection", "position"], name="category_position_unique"),
+            models.UniqueConstraint(
+                fields=["inspection", "position"], name="category_position_unique"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -32,7 +32,9 @@ class Measure(models.Model):
     """
 
     inspection = models.ForeignKey(
-        "ledger.Inspection", on_delete=models.CASCADE, related_name="measures",
+        "ledger.Inspection",
+        on_delete=models.CASCADE,
+        related_name="measures",
         verbose_name=_("巡察"),
     )
     problem = models.ForeignKey(
@@ -45,15 +47,25 @@ class Measure(models.Model):
         _("整改类型"), max_length=20, choices=MeasureKind.choices, default=MeasureKind.DEADLINE
     )
     responsible_leader = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="led_measures", verbose_name=_("责任领导"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="led_measures",
+        verbose_name=_("责任领导"),
     )
     lead_department = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="led_measures", verbose_name=_("牵头部门"),
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="led_measures",
+        verbose_name=_("牵头部门"),
     )
     supporting_departments = models.ManyToManyField(
-        "accounts.Organisation", blank=True, related_name="supported_measures",
+        "accounts.Organisation",
+        blank=True,
+        related_name="supported_measures",
         verbose_name=_("配合部门"),
     )
     deadline = models.DateField(_("完成时限"), null=True, blank=True)
@@ -63,13 +75,19 @@ class Measure(models.Model):
     extended_deadline = models.DateField(_("延期至"), null=True, blank=True)
     # 台账 columns with no workflow meaning, kept so a spreadsheet ledger round-trips.
     goal = models.TextField(_("整改目标"), blank=True, default="", db_default="")
-    owner_name = models.CharField(_("责任人"), max_length=100, blank=True, default="", db_default="")
+    owner_name = models.CharField(
+        _("责任人"), max_length=100, blank=True, default="", db_default=""
+    )
     note = models.TextField(_("备注"), blank=True, default="", db_default="")
     status = models.CharField(
         _("状态"), max_length=20, choices=MeasureStatus.choices, default=MeasureStatus.DRAFT
     )
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     submitted_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(_("销号时间"), null=True, blank=True)
@@ -84,8 +102,12 @@ class Measure(models.Model):
         ordering = ["problem__position", "position"]
         constraints = [
             models.UniqueConstraint(fields=["problem", "position"], name="measure_position_unique"),
-            models.CheckConstraint(condition=Q(status__in=MeasureStatus.values), name="measure_status_valid"),
-            models.CheckConstraint(condition=Q(kind__in=MeasureKind.values), name="measure_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(status__in=MeasureStatus.values), name="measure_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=MeasureKind.values), name="measure_kind_valid"
+            ),
             models.CheckConstraint(
                 condition=~Q(status=MeasureStatus.CLOSED) | Q(closed_at__isnull=False),
                 name="measure_closed_has_time",
@@ -107,7 +129,8 @@ class Measure(models.Model):
             # ``extended_deadline`` or ``deadline``; "id" is what COUNT reads.
             models.Index(
                 fields=["inspection", "deadline", "extended_deadline", "id"],
-                condition=~Q(status=MeasureStatus.CLOSED), name="measure_open_insp_deadline_idx",
+                condition=~Q(status=MeasureStatus.CLOSED),
+                name="measure_open_insp_deadline_idx",
             ),
         ]
 
@@ -131,7 +154,9 @@ class Milestone(models.Model):
         verbose_name_plural = _("节点")
         ordering = ["measure", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["measure", "position"], name="milestone_position_unique"),
+            models.UniqueConstraint(
+                fields=["measure", "position"], name="milestone_position_unique"
+            ),
         ]
 
     def __str__(self) -> str:

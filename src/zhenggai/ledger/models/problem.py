@@ -8,7 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ProblemStatus(models.TextChoices):
-    """Derived from the problem's measures by :func:`ledger.services.status.derive_problem_status`."""
+    """Derived from the problem's measures.
+
+    See :func:`ledger.services.status.derive_problem_status`.
+    """
 
     NOT_STARTED = "not_started", _("未开始")
     IN_PROGRESS = "in_progress", _("整改中")
@@ -18,11 +21,15 @@ class ProblemStatus(models.TextChoices):
 
 class Problem(models.Model):
     inspection = models.ForeignKey(
-        "ledger.Inspection", on_delete=models.CASCADE, related_name="problems",
+        "ledger.Inspection",
+        on_delete=models.CASCADE,
+        related_name="problems",
         verbose_name=_("巡察"),
     )
     category = models.ForeignKey(
-        "ledger.Category", on_delete=models.PROTECT, related_name="problems",
+        "ledger.Category",
+        on_delete=models.PROTECT,
+        related_name="problems",
         verbose_name=_("类别"),
     )
     number = models.CharField(_("序号"), max_length=10)
@@ -32,8 +39,11 @@ class Problem(models.Model):
     stated_done = models.PositiveIntegerField(_("报告所称已落实数"), null=True, blank=True)
     stated_text = models.TextField(_("报告所称整改情况"), blank=True)
     status = models.CharField(
-        _("整改状态"), max_length=20, choices=ProblemStatus.choices,
-        default=ProblemStatus.NOT_STARTED, db_index=True,
+        _("整改状态"),
+        max_length=20,
+        choices=ProblemStatus.choices,
+        default=ProblemStatus.NOT_STARTED,
+        db_index=True,
     )
     is_public = models.BooleanField(_("可公开"), default=True)
     # 反弹: a follow-up check (回头看) found the problem not fixed after closure. Set by
@@ -47,7 +57,9 @@ class Problem(models.Model):
         verbose_name_plural = _("问题")
         ordering = ["inspection", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["inspection", "position"], name="problem_position_unique"),
+            models.UniqueConstraint(
+                fields=["inspection", "position"], name="problem_position_unique"
+            ),
             models.CheckConstraint(
                 condition=Q(status__in=ProblemStatus.values), name="problem_status_valid"
             ),

@@ -45,7 +45,9 @@ class Evidence(models.Model):
     sha256 = models.CharField(max_length=64, db_index=True)
     size = models.PositiveBigIntegerField(_("大小"))
     content_type = models.CharField(_("类型"), max_length=100)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     uploaded_at = models.DateTimeField(_("上传时间"))
 
     class Meta:
@@ -77,7 +79,9 @@ class Review(models.Model):
     stage = models.CharField(_("环节"), max_length=20, choices=ReviewStage.choices)
     decision = models.CharField(_("结论"), max_length=20, choices=ReviewDecision.choices)
     reason = models.TextField(_("意见"), blank=True)
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     submitter = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -97,7 +101,9 @@ class Review(models.Model):
                 condition=Q(decision=ReviewDecision.APPROVED) | ~Q(reason=""),
                 name="review_return_has_reason",
             ),
-            models.CheckConstraint(condition=Q(stage__in=ReviewStage.values), name="review_stage_valid"),
+            models.CheckConstraint(
+                condition=Q(stage__in=ReviewStage.values), name="review_stage_valid"
+            ),
             models.CheckConstraint(
                 condition=Q(decision__in=ReviewDecision.values), name="review_decision_valid"
             ),

@@ -56,6 +56,18 @@ def refresh_problem_status(problem: Problem) -> ProblemStatus:
 
 
 MEASURE_AUDIT_FIELDS = [
-    "status", "kind", "text", "group", "deadline", "responsible_leader", "lead_department",
-    "submitted_by", "submitted_at", "closed_at", "version", "goal", "owner_name", "note",
+    "status",
+    "kind",
+    "text",
+    "group",
+    "deadline",
+    "responsible_leader",
+    "lead_department",
+    "submitted_by",
+    "submitted_at",
+    "closed_at",
+    "version",
+    "goal",
+    "owner_name",
+    "note",
 ]

@@ -45,8 +45,10 @@ def _zip_kind(data: bytes, name: str = "") -> str | None:
         return None
     infos = archive.infolist()
     total = sum(info.file_size for info in infos)
-    if len(infos) > MAX_ARCHIVE_MEMBERS or total > MAX_ARCHIVE_UNCOMPRESSED or (
-        total > MAX_ARCHIVE_RATIO * max(len(data), 1) and total > 10 * 1024 * 1024
+    if (
+        len(infos) > MAX_ARCHIVE_MEMBERS
+        or total > MAX_ARCHIVE_UNCOMPRESSED
+        or (total > MAX_ARCHIVE_RATIO * max(len(data), 1) and total > 10 * 1024 * 1024)
     ):
         raise DomainError(
             _("文件“%(name)s”压缩包内容异常(可能为压缩炸弹),已拒绝。") % {"name": name},
@@ -79,10 +81,13 @@ def check_upload(stream: IO[bytes], name: str) -> CheckedFile:
     limit = settings.ZHENGGAI_EVIDENCE_MAX_BYTES
     data = stream.read(limit + 1)
     if len(data) == 0:
-        raise DomainError(_("文件“%(name)s”为空。") % {"name": name}, f"File {name!r} is empty.", field="file")
+        raise DomainError(
+            _("文件“%(name)s”为空。") % {"name": name}, f"File {name!r} is empty.", field="file"
+        )
     if len(data) > limit:
         raise DomainError(
-            _("文件“%(name)s”超过大小上限 %(mb)s MB。") % {"name": name, "mb": limit // (1024 * 1024)},
+            _("文件“%(name)s”超过大小上限 %(mb)s MB。")
+            % {"name": name, "mb": limit // (1024 * 1024)},
             f"File {name!r} exceeds the {limit} byte limit.",
             field="file",
         )
@@ -90,7 +95,9 @@ def check_upload(stream: IO[bytes], name: str) -> CheckedFile:
     content_type = detect_type(data, name)
     if content_type not in ALLOWED_TYPES:
         raise DomainError(
-            _("文件“%(name)s”的类型不允许上传;只接受 PDF、JPG、PNG、DOCX、XLSX、OFD(按文件内容识别)。")
+            _(
+                "文件“%(name)s”的类型不允许上传;只接受 PDF、JPG、PNG、DOCX、XLSX、OFD(按文件内容识别)。"  # noqa: E501 — one message
+            )
             % {"name": name},
             f"File {name!r} is not an allowed type (PDF, JPG, PNG, DOCX, XLSX, OFD by content).",
             field="file",

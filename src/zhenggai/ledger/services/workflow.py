@@ -91,7 +91,9 @@ def report_progress(
     files: Sequence[tuple[str, IO[bytes]]] = (),
     now: dt.datetime | None = None,
 ) -> ProgressUpdate:
-    """Record a progress update with optional evidence files, by the lead or a supporting department.
+    """Record a progress update with optional evidence files.
+
+    By the lead department or a supporting one.
 
     A draft measure moves to 整改中. Closed measures take updates only if long-term
     (长期坚持). Every file is checked before anything is written: one bad file refuses all.
@@ -255,7 +257,10 @@ def leader_review(
 def close_measure(
     *, measure: Measure, actor: Any, approve: bool, reason: str = "", now: dt.datetime | None = None
 ) -> Measure:
-    """Closure (销号) by the unit's secretary after the leader's approval, or return with a reason."""
+    """Closure (销号) by the unit's secretary after the leader's approval.
+
+    Or return with a reason.
+    """
     measure = _lock(measure)
     _require(actor, Action.CLOSE, measure)
     _require_status(measure, [MeasureStatus.APPROVED], _("销号"), "close")
@@ -279,7 +284,10 @@ def close_measure(
 def reopen_measure(
     *, measure: Measure, actor: Any, reason: str, now: dt.datetime | None = None
 ) -> Measure:
-    """Reopen a closed measure (回头看 found it not fixed, or the secretary withdrew the closure)."""
+    """Reopen a closed measure.
+
+    回头看 found it not fixed, or the secretary withdrew the closure.
+    """
     measure = _lock(measure)
     _require(actor, Action.REOPEN, measure)
     _require_status(measure, [MeasureStatus.CLOSED], _("重新打开"), "reopen")

@@ -32,12 +32,16 @@ class Command(BaseCommand):
         self.print_accounts(password, generated, summary["created"])
         if options["no_serve"]:
             return
-        self.stdout.write(f"\n整改系统已启动 / serving on http://{options['host']}:{options['port']}/\n")
+        self.stdout.write(
+            f"\n整改系统已启动 / serving on http://{options['host']}:{options['port']}/\n"
+        )
         run_gunicorn(host=options["host"], port=options["port"], workers=2, threads=4)
 
     def print_accounts(self, password: str, generated: bool, created: bool) -> None:
         out = self.stdout
-        out.write("演示数据已载入 / demo loaded" if created else "演示数据已存在 / demo already loaded")
+        out.write(
+            "演示数据已载入 / demo loaded" if created else "演示数据已存在 / demo already loaded"
+        )
         out.write(f"数据目录 / data directory: {settings.DATA_DIR}")
         out.write("演示账号 / demo accounts:")
         for account in ACCOUNTS:

@@ -33,12 +33,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default=os.environ.get("ZHENGGAI_HOST", "127.0.0.1"))
-        parser.add_argument("--port", type=int, default=int(os.environ.get("ZHENGGAI_PORT", "8000")))
+        parser.add_argument(
+            "--port", type=int, default=int(os.environ.get("ZHENGGAI_PORT", "8000"))
+        )
         parser.add_argument("--workers", type=int, default=2)
         parser.add_argument("--threads", type=int, default=4)
 
     def handle(self, *args: Any, **options: Any) -> None:
         run_gunicorn(
-            host=options["host"], port=options["port"], workers=options["workers"],
+            host=options["host"],
+            port=options["port"],
+            workers=options["workers"],
             threads=options["threads"],
         )
