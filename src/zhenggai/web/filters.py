@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from zhenggai.ledger.models import Inspection, Measure, MeasureStatus, Problem, ProblemStatus
 from zhenggai.web.lights import light_rank_expression, overdue_q
 from zhenggai.web.queries import problems_having, unit_departments, unit_leaders
+from zhenggai.web.widgets import FastSelect
 
 TABS = {
     "problems": _("问题清单"),
@@ -39,17 +40,17 @@ SHARED_FILTERS = ("category", "department", "leader", "overdue")
 
 class LedgerFilterForm(forms.Form):
     category = forms.TypedChoiceField(
-        label=_("问题类别"), required=False, coerce=int, empty_value=None
+        label=_("问题类别"), required=False, coerce=int, empty_value=None, widget=FastSelect
     )
-    status = forms.ChoiceField(label=_("状态"), required=False)
+    status = forms.ChoiceField(label=_("状态"), required=False, widget=FastSelect)
     department = forms.TypedChoiceField(
-        label=_("责任部门"), required=False, coerce=int, empty_value=None
+        label=_("责任部门"), required=False, coerce=int, empty_value=None, widget=FastSelect
     )
     leader = forms.TypedChoiceField(
-        label=_("责任领导"), required=False, coerce=int, empty_value=None
+        label=_("责任领导"), required=False, coerce=int, empty_value=None, widget=FastSelect
     )
     overdue = forms.BooleanField(label=_("只看逾期"), required=False)
-    sort = forms.ChoiceField(label=_("排序"), required=False, choices=SORTS)
+    sort = forms.ChoiceField(label=_("排序"), required=False, choices=SORTS, widget=FastSelect)
 
     def __init__(self, data: Any, *, inspection: Inspection, tab: str) -> None:
         super().__init__(data)
