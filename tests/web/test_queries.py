@@ -142,8 +142,8 @@ def test_measure_page_query_count(
         grow(world, size)
     measure = world.a.measures[0]
     client = as_user("coordinator")
-    # measure; progress updates; their evidence; reviews; supporting departments;
-    # milestones; evidence outside any update; the quality flags about the measure
-    # (one query, the ledger rows' flag counts are annotated and add none)
-    with django_assert_num_queries(FIRST + 8):
+    # measure; progress updates; all the measure's evidence (the updates' and the loose
+    # files, one query); reviews; supporting departments; milestones; the quality flags
+    # about the measure (one query, the ledger rows' flag counts are annotated and add none)
+    with django_assert_num_queries(FIRST + 7):
         assert client.get(url("web:measure.detail", measure.pk)).status_code == 200

@@ -82,7 +82,7 @@ class Flag(models.Model):
     class Meta:
         verbose_name = _("体检提示")
         verbose_name_plural = _("体检提示")
-        ordering = ["inspection", "position", "id"]
+        ordering = ["inspection_id", "position", "id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["inspection", "fingerprint"], name="quality_flag_fingerprint_unique"

@@ -17,6 +17,7 @@ from django.db.models import (
     IntegerField,
     Model,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -54,28 +55,63 @@ def count_of(model: type[Model], link: str, condition: Q | None = None) -> Coale
 # ---------------------------------------------------------------- measures
 
 
+#: The related columns a list of measures shows (``only()``: no password hashes, no notes).
+_RELATED = (
+    "problem__number",
+    "problem__text",
+    "problem__position",
+    "responsible_leader__username",
+    "responsible_leader__display_name",
+    "lead_department__name",
+)
+
+
 def with_ledger_columns(
-    measures: QuerySet[Measure], *, supporting: bool = True
+    measures: QuerySet[Measure],
+    *,
+    supporting: bool = True,
+    progress: bool = True,
+    evidence: bool = True,
+    flags: bool = True,
+    reviews: bool = True,
+    unit: bool = True,
 ) -> QuerySet[Measure]:
-    """What a ledger row shows: problem, category, people, latest progress, evidence count,
-    open quality flags.
+    """What a list of measures shows: problem, people, and on request the latest progress
+    (``latest_progress``; its time is the measure's ``last_progress_at``), the evidence
+    count, open quality flags, the last review (``last_decision``, ``last_reason``) and
+    the unit's name.
 
     One query for the rows, plus one to prefetch the page's supporting departments when
-    the page shows them (``supporting``).
+    the page shows them (``supporting``). Each annotation is a correlated subquery that
+    costs time to build and to run, so a page asks only for the ones it shows.
     """
-    latest = ProgressUpdate.objects.filter(measure=OuterRef("pk")).order_by("-created_at", "-id")
-    last_review = Review.objects.filter(measure=OuterRef("pk")).order_by("-created_at", "-id")
-    rows = measures.select_related(
-        "problem__category", "responsible_leader", "lead_department", "inspection__unit"
-    ).annotate(
-        latest_progress=Subquery(latest.values("text")[:1]),
-        latest_progress_at=Subquery(latest.values("created_at")[:1]),
-        evidence_count=count_of(Evidence, "measure"),
-        last_decision=Subquery(last_review.values("decision")[:1]),
-        last_reason=Subquery(last_review.values("reason")[:1]),
-        open_flags=open_flag_count(),
-    )
-    return rows.prefetch_related("supporting_departments") if supporting else rows
+    related = ["problem", "responsible_leader", "lead_department"]
+    fields = [f.name for f in Measure._meta.concrete_fields] + list(_RELATED)
+    if unit:
+        related.append("inspection__unit")
+        fields += ["inspection__unit_id", "inspection__unit__name"]
+    rows = measures.select_related(*related).only(*fields)
+    columns: dict[str, Any] = {}
+    if progress:
+        latest = ProgressUpdate.objects.filter(measure=OuterRef("pk")).order_by(
+            "-created_at", "-id"
+        )
+        columns["latest_progress"] = Subquery(latest.values("text")[:1])
+    if evidence:
+        columns["evidence_count"] = count_of(Evidence, "measure")
+    if reviews:
+        last_review = Review.objects.filter(measure=OuterRef("pk")).order_by("-created_at", "-id")
+        columns["last_decision"] = Subquery(last_review.values("decision")[:1])
+        columns["last_reason"] = Subquery(last_review.values("reason")[:1])
+    if flags:
+        columns["open_flags"] = open_flag_count()
+    rows = rows.annotate(**columns)
+    if supporting:
+        names = Organisation.objects.only("name")
+        rows = rows.prefetch_related(
+            Prefetch("supporting_departments", queryset=names, to_attr="supporting_list")
+        )
+    return rows
 
 
 def open_flag_count() -> Coalesce:

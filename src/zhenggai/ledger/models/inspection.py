@@ -119,7 +119,7 @@ class Category(models.Model):
     class Meta:
         verbose_name = _("问题类别")
         verbose_name_plural = _("问题类别")
-        ordering = ["inspection", "position"]
+        ordering = ["inspection_id", "position"]
         constraints = [
             models.UniqueConstraint(
                 fields=["inspection", "position"], name="category_position_unique"

@@ -152,7 +152,7 @@ class Milestone(models.Model):
     class Meta:
         verbose_name = _("节点")
         verbose_name_plural = _("节点")
-        ordering = ["measure", "position"]
+        ordering = ["measure_id", "position"]
         constraints = [
             models.UniqueConstraint(
                 fields=["measure", "position"], name="milestone_position_unique"

@@ -55,7 +55,7 @@ class Problem(models.Model):
     class Meta:
         verbose_name = _("问题")
         verbose_name_plural = _("问题")
-        ordering = ["inspection", "position"]
+        ordering = ["inspection_id", "position"]
         constraints = [
             models.UniqueConstraint(
                 fields=["inspection", "position"], name="problem_position_unique"

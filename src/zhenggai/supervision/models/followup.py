@@ -62,7 +62,7 @@ class FollowUpItem(models.Model):
     class Meta:
         verbose_name = _("回头看事项")
         verbose_name_plural = _("回头看事项")
-        ordering = ["check_run", "id"]
+        ordering = ["check_run_id", "id"]
         constraints = [
             models.UniqueConstraint(fields=["check_run", "measure"], name="followup_item_unique"),
             models.CheckConstraint(

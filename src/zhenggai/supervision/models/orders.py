@@ -109,7 +109,7 @@ class OrderNotice(models.Model):
     class Meta:
         verbose_name = _("督办文书")
         verbose_name_plural = _("督办文书")
-        ordering = ["order", "step"]
+        ordering = ["order_id", "step"]
         constraints = [
             models.UniqueConstraint(fields=["order", "step"], name="notice_once_per_step"),
         ]

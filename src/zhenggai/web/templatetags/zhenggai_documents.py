@@ -8,6 +8,7 @@ from django import template
 from django.urls import reverse
 
 from zhenggai.accounts.permissions import scope_of
+from zhenggai.web import cells
 
 register = template.Library()
 
@@ -47,10 +48,10 @@ def documents_nav(context: dict[str, Any]) -> dict[str, Any]:
     return {"url": reverse("web:reports"), "current": current}
 
 
-@register.inclusion_tag("web/flags/_marker.html")
-def flag_marker(count: int | None, url: str = "") -> dict[str, Any]:
+@register.simple_tag
+def flag_marker(count: int | None, url: str = "") -> str:
     """The amber marker with the number of open quality flags (nothing when there are none)."""
-    return {"count": count or 0, "url": url}
+    return cells.flag_marker(count, url)
 
 
 @register.inclusion_tag("web/flags/_panel.html", takes_context=True)

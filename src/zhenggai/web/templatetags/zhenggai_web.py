@@ -6,14 +6,11 @@ import datetime as dt
 from typing import Any
 
 from django import template
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from zhenggai.ledger.models import MeasureStatus, ProblemStatus
-from zhenggai.web import clock, links
-from zhenggai.web.lights import light_of
+from zhenggai.web import cells, clock, links, tables
 
 register = template.Library()
 
@@ -31,11 +28,7 @@ def cn_date(value: dt.date | dt.datetime | None) -> str:
 @register.filter
 def iso_date(value: dt.date | dt.datetime | None) -> str:
     """2020-03-27 — dates in tables and inputs."""
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    return value.isoformat()
+    return cells.iso_date(value)
 
 
 @register.filter
@@ -48,70 +41,20 @@ def cn_datetime(value: dt.datetime | None) -> str:
 
 @register.simple_tag
 def light(measure: Any, detail: bool = False) -> str:
-    """A measure's light as dot + word, with its workflow status beside it.
-
-    Built in Python, not from a template: lists show it on every row.
-    """
-    info = light_of(
-        measure.status, measure.deadline, clock.today(), getattr(measure, "extended_deadline", None)
-    )
-    html = format_html(
-        '<span class="light light--{}"><span class="dot" aria-hidden="true"></span>{}</span>',
-        info.light,
-        info.label,
-    )
-    if info.extended:
-        html += format_html(' <span class="tag tag--extended">{}</span>', _("已延期"))
-    # On the measure page the workflow step has its own line; in lists it sits beside the light.
-    if not detail and measure.status not in (MeasureStatus.CLOSED, MeasureStatus.DRAFT):
-        html += format_html(' <span class="status-word">{}</span>', measure.get_status_display())
-    if detail and info.days_left is not None and info.light != "closed":
-        if info.days_late:
-            days = _("已逾期 %(days)s 天") % {"days": info.days_late}
-        elif info.days_left == 0:
-            days = _("今天到期")
-        else:
-            days = _("还剩 %(days)s 天") % {"days": info.days_left}
-        html += format_html(' <span class="days">{}</span>', days)
-    return html
-
-
-PROBLEM_DOTS = {
-    ProblemStatus.DONE: "closed",
-    ProblemStatus.PARTIAL: "partial",
-    ProblemStatus.IN_PROGRESS: "on_track",
-    ProblemStatus.NOT_STARTED: "not_started",
-}
+    """A measure's light as dot + word, with its workflow status beside it."""
+    return cells.light(measure, clock.today(), detail)
 
 
 @register.simple_tag
 def problem_status(problem: Any) -> str:
     """A problem's derived status as dot + word, with 反弹 when 回头看 found it back."""
-    html = format_html(
-        '<span class="light light--{}"><span class="dot" aria-hidden="true"></span>{}</span>',
-        PROBLEM_DOTS.get(problem.status, "not_started"),
-        problem.get_status_display(),
-    )
-    if getattr(problem, "rebound", False):
-        rebound_on = getattr(problem, "rebound_on", None)
-        title = _("回头看发现问题反弹")
-        if rebound_on:
-            title = f"{title} {iso_date(rebound_on)}"
-        html += format_html(' <span class="tag tag--rebound" title="{}">{}</span>', title, _("反弹"))
-    return html
+    return cells.problem_status(problem)
 
 
 @register.filter
 def departments(measure: Any) -> str:
     """The lead department (or 未指定), and the supporting ones under it (配合:甲、乙)."""
-    lead = measure.lead_department
-    html = conditional_escape(lead.name if lead is not None else _("未指定"))
-    support = [d.name for d in measure.supporting_departments.all()]
-    if support:
-        html += format_html(
-            '<br><span class="muted small">{}{}</span>', _("配合:"), "、".join(support)
-        )
-    return mark_safe(html)  # noqa: S308 — every part above is escaped
+    return cells.departments(measure)
 
 
 @register.filter
@@ -131,3 +74,34 @@ def page_url(context: template.Context, param: str, number: int) -> str:
     query = context["request"].GET.copy()
     query[param] = number
     return f"?{query.urlencode()}"
+
+
+def _start(page: Any) -> int:
+    """The number of the row before the page's first (0 for a plain list)."""
+    start_index = getattr(page, "start_index", None)
+    return start_index() - 1 if start_index is not None else 0
+
+
+@register.simple_tag
+def measure_table(kind: str, page: Any) -> str:
+    """One of the ledger's tables (``ledger``, ``tasks``, ``responsibility``, ``problems``)."""
+    row = tables.Row(clock.today(), _start(page))
+    if kind == "responsibility":
+        return tables.responsibility_table(page, row)
+    if kind == "ledger":
+        return tables.table(tables.LEDGER, page, row, "table table--cards table--ledger")
+    columns = {"tasks": tables.TASKS, "problems": tables.PROBLEMS}[kind]
+    return tables.table(columns, page, row)
+
+
+@register.simple_tag
+def todo_table(section: Any) -> str:
+    """A section of "my work" with the next step of each measure as a button."""
+    extra = {"key": section.key, "action": section.action, "home": reverse("web:home")}
+    return tables.table(tables.TODO, section.rows, tables.Row(clock.today(), extra=extra))
+
+
+@register.simple_tag
+def review_cards(page: Any, approve: str, reject: str, back: str) -> str:
+    """The review queue's cards, approving with ``approve`` and returning with ``reject``."""
+    return tables.review_cards(page, clock.today(), approve, reject, back)

@@ -91,7 +91,18 @@ def _rows(
         )
     else:
         measures = sort_measures(measures, values.get("sort", ""), today)
-    return with_ledger_columns(measures, supporting=tab != "tasks")
+    if tab == "ledger":
+        return with_ledger_columns(measures, reviews=False, unit=False)
+    # The tasks and responsibility lists show no progress, evidence or flags.
+    return with_ledger_columns(
+        measures,
+        supporting=tab != "tasks",
+        progress=False,
+        evidence=False,
+        flags=False,
+        reviews=False,
+        unit=False,
+    )
 
 
 @login_required
@@ -137,7 +148,10 @@ def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A problem: its text, derived status, stated counts against the listed measures."""
     problem = get_problem_for(request.user, pk)
     measures = with_ledger_columns(
-        visible_measures(request.user).filter(problem=problem).order_by("position")
+        visible_measures(request.user).filter(problem=problem).order_by("position"),
+        flags=False,
+        reviews=False,
+        unit=False,
     )
     rows = list(measures)
     total = problem.measures.count()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,7 +61,13 @@ def next_step(measure: Measure) -> str:
 def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     measure = get_measure_for(user, pk)
-    updates = list(measure.progress_updates.select_related("author").prefetch_related("evidence"))
+    updates = list(measure.progress_updates.select_related("author"))
+    # All the measure's files in one query: each update's, and those attached to no update.
+    files: dict[int | None, list[Evidence]] = defaultdict(list)
+    for evidence in Evidence.objects.filter(measure=measure):
+        files[evidence.progress_id].append(evidence)
+    for update in updates:
+        update.files = files.get(update.pk, [])
     reviews = list(measure.reviews.select_related("reviewer"))
     actions = available_actions(user, measure)
     # Progress is reported with the form on the page; the other actions open a confirmation.
@@ -73,7 +80,7 @@ def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "supporting": list(measure.supporting_departments.all()),
         "milestones": list(measure.milestones.all()),
         "timeline": timeline(updates, reviews),
-        "loose_evidence": list(Evidence.objects.filter(measure=measure, progress__isnull=True)),
+        "loose_evidence": files.get(None, []),
         "next_step": next_step(measure),
         "actions": [a for a in actions if a.key != "progress"],
         "progress_spec": progress_spec,

@@ -21,13 +21,13 @@ def reviews(request: HttpRequest) -> HttpResponse:
     oldest_first = (F("submitted_at").asc(nulls_last=True), "pk")
     context = {"leader_page": None, "closure_page": None}
     if Role.LEADER in roles:
-        rows = with_ledger_columns(leader_queue(request.user), supporting=False).order_by(
-            *oldest_first
-        )
+        rows = with_ledger_columns(
+            leader_queue(request.user), supporting=False, reviews=False
+        ).order_by(*oldest_first)
         context["leader_page"] = paginate(request, rows, "leader_page")
     if Role.SECRETARY in roles:
-        rows = with_ledger_columns(closure_queue(request.user), supporting=False).order_by(
-            *oldest_first
-        )
+        rows = with_ledger_columns(
+            closure_queue(request.user), supporting=False, reviews=False
+        ).order_by(*oldest_first)
         context["closure_page"] = paginate(request, rows, "closure_page")
     return render(request, "web/reviews.html", context)
