@@ -278,3 +278,32 @@ def test_long_term_measure_closed_still_takes_progress(world: World, as_user, va
     workflow.close_measure(measure=measure, actor=world.secretary, approve=True)
     page = as_user("dept").get(url("web:measure.detail", measure.pk)).content.decode()
     assert 'id="progress"' in page
+
+
+@pytest.mark.parametrize("tab", TABS)
+def test_every_tab_escapes_what_people_typed(world: World, as_user, tab: str) -> None:
+    """Texts, departments and leaders are written by people: no markup gets through."""
+    populate(world)
+    a = world.a
+    hostile = '<script>alert("x")</script>&'
+    category = plan.add_category(inspection=a.inspection, title=f"类别{hostile}")
+    problem = plan.add_problem(category=category, text=f"问题{hostile}")
+    measure = plan.add_measure(
+        problem=problem,
+        text=f"措施{hostile}",
+        group=f"分组{hostile}",
+        responsible_leader=world.leader,
+        lead_department=a.departments["综合处"],
+        supporting_departments=[a.departments["信息中心"]],
+        deadline=TODAY + dt.timedelta(days=3),
+    )
+    workflow.report_progress(measure=measure, actor=world.dept, text=f"进展{hostile}")
+    page = as_user("coordinator").get(
+        url("web:ledger", a.inspection.pk, query=f"tab={tab}&category={category.pk}")
+    )
+    html = page.content.decode()
+    assert "<script>" not in html.split("</head>")[1]
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;" in html
+    # Every cell carries its column's name for the narrow-screen card layout.
+    body = html.split("<tbody>")[1]
+    assert body.count("<td ") == body.count('<td data-label="')

@@ -68,6 +68,39 @@ class Target:
     today: dt.date
 
 
+@dataclass(frozen=True)
+class Asker:
+    """Who asks: the session key of the signed-in persona and its user id."""
+
+    session_key: str
+    user_id: int
+
+
+def identity(run: Run, who: Asker, now: dt.datetime, navigation: bool = True) -> None:
+    """What every signed-in request fetches before its data: the session, the user, the
+    user's memberships (their scope); and for a page, the unread count in the navigation.
+
+    A page cannot be served to this person without these rows, so they belong to its
+    floor; the data-only floor (without them) is reported beside it.
+    """
+    run(
+        "SELECT session_key, session_data, expire_date FROM django_session "
+        "WHERE session_key = %s AND expire_date > %s",
+        [who.session_key, now],
+    )
+    run("SELECT * FROM accounts_user WHERE id = %s", [who.user_id])
+    run(
+        "SELECT ms.role, ms.organisation_id, o.path, o.parent_id FROM accounts_membership ms "
+        "JOIN accounts_organisation o ON o.id = ms.organisation_id WHERE ms.user_id = %s",
+        [who.user_id],
+    )
+    if navigation:
+        run(
+            "SELECT COUNT(*) FROM supervision_notification WHERE user_id = %s AND read_at IS NULL",
+            [who.user_id],
+        )
+
+
 def _ids(rows: list[tuple[Any, ...]]) -> str:
     return ",".join(str(int(r[0])) for r in rows) or "0"
 
