@@ -32,10 +32,12 @@ def _for_user(flags: QuerySet[Flag], user: Any) -> QuerySet[Flag]:
 
 def flags_for_measure(measure: Measure, *, open_only: bool = False) -> list[Flag]:
     """Flags anchored at the measure or involving it (e.g. the other copies of a reused text)."""
-    flags = _current().filter(Q(measure=measure) | Q(involved=measure))
+    # ``involved`` as a subquery, not a join: no duplicates to remove, a simpler plan.
+    involving = Flag.involved.through.objects.filter(measure=measure).values("flag_id")
+    flags = _current().filter(Q(measure=measure) | Q(pk__in=involving))
     if open_only:
         flags = flags.filter(status=FlagStatus.OPEN)
-    return list(flags.distinct().order_by("position", "id"))
+    return list(flags.order_by("position", "id"))
 
 
 def flags_for_problem(problem: Problem, *, user: Any = None) -> list[Flag]:
