@@ -14,6 +14,7 @@ import html
 from typing import Any
 
 from django.db import models
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -22,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from zhenggai.ledger.models import MeasureStatus, ProblemStatus
 from zhenggai.web.lights import light_of
+from zhenggai.web.links import object_url
 
 PROBLEM_DOTS = {
     ProblemStatus.DONE: "closed",
@@ -138,4 +140,16 @@ def flag_marker(count: int | None, url: str = "") -> SafeString:
         '<span class="flag-marker" title="{}"><span aria-hidden="true">▲</span>{}</span>',
         title,
         words,
+    )
+
+
+def evidence_item(evidence: Any) -> SafeString:
+    """One evidence file: download link, size, date and the start of its SHA-256."""
+    url = object_url("web:evidence.download", evidence.pk)
+    digest = esc(evidence.sha256)
+    return mark_safe(  # noqa: S308 — every value is escaped
+        f'<li><a href="{esc(url)}" download>{esc(evidence.original_name)}</a> '
+        f'<span class="muted small">{esc(filesizeformat(evidence.size))} · '
+        f"{esc(iso_date(evidence.uploaded_at))} · "
+        f'<abbr title="SHA-256 {digest}">SHA-256 {digest[:12]}…</abbr></span></li>'
     )

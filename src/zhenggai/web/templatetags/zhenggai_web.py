@@ -57,6 +57,12 @@ def departments(measure: Any) -> str:
     return cells.departments(measure)
 
 
+@register.simple_tag
+def evidence_item(evidence: Any) -> str:
+    """One evidence file as a list item: download link, size, date, SHA-256."""
+    return cells.evidence_item(evidence)
+
+
 @register.filter
 def object_url(pk: int, name: str) -> str:
     """``{{ m.pk|object_url:"web:measure.detail" }}``: an object page's path, reversed once."""

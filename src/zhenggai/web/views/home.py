@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -43,75 +43,115 @@ class Section:
     more: bool = False
 
 
-def _fill(section: Section, rows: QuerySet) -> Section:
-    """One query (plus the page's prefetch): fetch one row more than shown to know of more."""
+#: What each section says and which buttons its rows get, by key; ``_section`` adds rows.
+SECTIONS: dict[str, Section] = {
+    section.key: section
+    for section in (
+        # Section(key, title, hint, empty, action)
+        Section(
+            "returned",
+            _("被退回或重新打开的措施"),
+            _("审核人退回或重新打开了这些措施,请按意见补充后重新提交。"),
+            _("没有被退回的措施。"),
+            "update",
+        ),
+        Section(
+            "update",
+            _("本部门需要报送进展的措施"),
+            _("逾期的在最前,其次是完成时限最近的。完成后上传佐证材料并提交审核。"),
+            _("本部门暂无需要报送进展的措施。"),
+            "update",
+        ),
+        Section(
+            "leader",
+            _("等待我审核的措施"),
+            _("责任部门已提交完成情况,请您审核:通过后转主要负责人销号,退回须写明理由。"),
+            _("没有等待您审核的措施。"),
+            "leader",
+        ),
+        Section(
+            "closure",
+            _("等待我销号的措施"),
+            _("分管领导已审核通过,请您确认销号或退回。"),
+            _("没有等待销号的措施。"),
+            "closure",
+        ),
+        Section(
+            "urgent",
+            _("逾期和临期的措施"),
+            _("完成时限已过或在10天之内、尚未销号的措施,请督促责任部门。"),
+            _("本单位没有逾期或临期的措施。"),
+            "watch",
+        ),
+        Section(
+            "unassigned",
+            _("未指定牵头部门的措施"),
+            _("这些措施还没有牵头部门,没有人会报送进展。"),
+            _("所有措施都已指定牵头部门。"),
+            "watch",
+        ),
+        Section(
+            "units",
+            _("所辖被巡察单位的整改情况"),
+            _("逾期措施多的单位在前。完成率 =(已完成 + 阶段性完成)÷ 问题总数。"),
+            _("本轮次尚未登记被巡察单位。"),
+            "units",
+        ),
+        Section(
+            "extensions",
+            _("等待我审批的延期申请"),
+            _("牵头部门申请延期;原完成时限不变,批准的延期时限记录在旁边。"),
+            _("没有等待审批的延期申请。"),
+            "watch",
+        ),
+        Section(
+            "orders",
+            _("被督办的措施"),
+            _("巡察办下发了督办单,请在“督办”中反馈办理情况。"),
+            _("本单位没有待反馈的督办单。"),
+            "watch",
+        ),
+    )
+}
+
+
+def _section(key: str, rows: QuerySet) -> Section:
+    """The section ``key`` with its rows, in one query (plus the page's prefetch).
+
+    Fetches one row more than shown to know of more.
+    """
     fetched = list(rows[: HOME_LIMIT + 1])
-    section.rows, section.more = fetched[:HOME_LIMIT], len(fetched) > HOME_LIMIT
-    return section
+    return replace(SECTIONS[key], rows=fetched[:HOME_LIMIT], more=len(fetched) > HOME_LIMIT)
+
+
+def _ledger_rows(measures: QuerySet) -> QuerySet:
+    """The measures with what a row shows; no supporting departments, so no second query."""
+    return with_ledger_columns(measures, supporting=False)
 
 
 def _department_sections(user: Any) -> list[Section]:
-    mine = with_ledger_columns(department_measures(user), supporting=False)
+    mine = _ledger_rows(department_measures(user))
     sent_back = Q(last_decision__in=[ReviewDecision.RETURNED, ReviewDecision.REOPENED])
     returned = mine.filter(sent_back, status=MeasureStatus.IN_PROGRESS)
     to_update = mine.filter(status__in=[MeasureStatus.DRAFT, MeasureStatus.IN_PROGRESS]).filter(
         Q(last_decision__isnull=True) | ~sent_back
     )
     return [
-        _fill(
-            Section(
-                key="returned",
-                title=_("被退回或重新打开的措施"),
-                hint=_("审核人退回或重新打开了这些措施,请按意见补充后重新提交。"),
-                empty=_("没有被退回的措施。"),
-                action="update",
-            ),
-            urgent_first(returned),
-        ),
-        _fill(
-            Section(
-                key="update",
-                title=_("本部门需要报送进展的措施"),
-                hint=_("逾期的在最前,其次是完成时限最近的。完成后上传佐证材料并提交审核。"),
-                empty=_("本部门暂无需要报送进展的措施。"),
-                action="update",
-            ),
-            urgent_first(to_update),
-        ),
+        _section("returned", urgent_first(returned)),
+        _section("update", urgent_first(to_update)),
     ]
 
 
 def _coordinator_sections(user: Any) -> list[Section]:
     today = clock.today()
     units = unit_ids_with_role(user, Role.COORDINATOR)
-    unit_measures = with_ledger_columns(
-        visible_measures(user).filter(inspection__unit_id__in=units), supporting=False
+    unit_measures = _ledger_rows(visible_measures(user).filter(inspection__unit_id__in=units))
+    unassigned = unit_measures.filter(lead_department__isnull=True).exclude(
+        status=MeasureStatus.CLOSED
     )
     return [
-        _fill(
-            Section(
-                key="urgent",
-                title=_("逾期和临期的措施"),
-                hint=_("完成时限已过或在10天之内、尚未销号的措施,请督促责任部门。"),
-                empty=_("本单位没有逾期或临期的措施。"),
-                action="watch",
-            ),
-            urgent_first(unit_measures.filter(overdue_q(today) | near_q(today))),
-        ),
-        _fill(
-            Section(
-                key="unassigned",
-                title=_("未指定牵头部门的措施"),
-                hint=_("这些措施还没有牵头部门,没有人会报送进展。"),
-                empty=_("所有措施都已指定牵头部门。"),
-                action="watch",
-            ),
-            urgent_first(
-                unit_measures.filter(lead_department__isnull=True).exclude(
-                    status=MeasureStatus.CLOSED
-                )
-            ),
-        ),
+        _section("urgent", urgent_first(unit_measures.filter(overdue_q(today) | near_q(today)))),
+        _section("unassigned", urgent_first(unassigned)),
     ]
 
 
@@ -119,16 +159,7 @@ def _office_section(user: Any) -> Section:
     stats = with_inspection_stats(visible_inspections(user), clock.today()).order_by(
         "-measures_overdue", "-round__year", "unit__name"
     )
-    section = _fill(
-        Section(
-            key="units",
-            title=_("所辖被巡察单位的整改情况"),
-            hint=_("逾期措施多的单位在前。完成率 =(已完成 + 阶段性完成)÷ 问题总数。"),
-            empty=_("本轮次尚未登记被巡察单位。"),
-            action="units",
-        ),
-        stats,
-    )
+    section = _section("units", stats)
     for row in section.rows:
         row.rate = completion_rate(row.problems_done, row.problems_partial, row.problems_total)
     return section
@@ -146,18 +177,7 @@ def _supervision_sections(user: Any, roles: set[str]) -> list[Section]:
         )
         mine |= Q(inspection__unit_id__in=unit_ids_with_role(user, Role.SECRETARY))
         pending = visible.filter(mine, extension_requests__status=ExtensionStatus.PENDING)
-        sections.append(
-            _fill(
-                Section(
-                    key="extensions",
-                    title=_("等待我审批的延期申请"),
-                    hint=_("牵头部门申请延期;原完成时限不变,批准的延期时限记录在旁边。"),
-                    empty=_("没有等待审批的延期申请。"),
-                    action="watch",
-                ),
-                urgent_first(with_ledger_columns(pending.distinct(), supporting=False)),
-            )
-        )
+        sections.append(_section("extensions", urgent_first(_ledger_rows(pending.distinct()))))
     answering = unit_ids_with_role(user, Role.COORDINATOR) | unit_ids_with_role(
         user, Role.SECRETARY
     )
@@ -166,18 +186,7 @@ def _supervision_sections(user: Any, roles: set[str]) -> list[Section]:
             inspection__unit_id__in=answering,
             supervision_orders__status__in=[OrderStatus.ISSUED, OrderStatus.RETURNED],
         )
-        sections.append(
-            _fill(
-                Section(
-                    key="orders",
-                    title=_("被督办的措施"),
-                    hint=_("巡察办下发了督办单,请在“督办”中反馈办理情况。"),
-                    empty=_("本单位没有待反馈的督办单。"),
-                    action="watch",
-                ),
-                urgent_first(with_ledger_columns(ordered.distinct(), supporting=False)),
-            )
-        )
+        sections.append(_section("orders", urgent_first(_ledger_rows(ordered.distinct()))))
     return sections
 
 
@@ -186,36 +195,12 @@ def build_sections(user: Any, roles: set[str]) -> list[Section]:
     if Role.DEPARTMENT in roles:
         sections += _department_sections(user)
     if Role.LEADER in roles:
-        queue = with_ledger_columns(leader_queue(user), supporting=False).order_by(
+        queue = _ledger_rows(leader_queue(user)).order_by(
             F("deadline").asc(nulls_last=True), "submitted_at"
         )
-        sections.append(
-            _fill(
-                Section(
-                    key="leader",
-                    title=_("等待我审核的措施"),
-                    hint=_(
-                        "责任部门已提交完成情况,请您审核:通过后转主要负责人销号,退回须写明理由。"
-                    ),
-                    empty=_("没有等待您审核的措施。"),
-                    action="leader",
-                ),
-                queue,
-            )
-        )
+        sections.append(_section("leader", queue))
     if Role.SECRETARY in roles:
-        sections.append(
-            _fill(
-                Section(
-                    key="closure",
-                    title=_("等待我销号的措施"),
-                    hint=_("分管领导已审核通过,请您确认销号或退回。"),
-                    empty=_("没有等待销号的措施。"),
-                    action="closure",
-                ),
-                urgent_first(with_ledger_columns(closure_queue(user), supporting=False)),
-            )
-        )
+        sections.append(_section("closure", urgent_first(_ledger_rows(closure_queue(user)))))
     if Role.COORDINATOR in roles:
         sections += _coordinator_sections(user)
     if Role.OFFICE in roles:
