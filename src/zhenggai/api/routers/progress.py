@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import File, Form, Header, Path, Query, Router, Status, UploadedFile
+from ninja import File, Form, Header, Path, Query, Router, Schema, Status, UploadedFile
 
 from zhenggai.accounts.permissions import get_evidence_for, get_measure_for
 from zhenggai.api.errors import ApiError
@@ -53,6 +54,13 @@ def _page(rows: Any, query: PageQuery) -> dict[str, Any]:
     return {"items": page.items, "next_cursor": page.next_cursor}
 
 
+def _unchanged_measure(user: Any, pk: int, if_match: str | None) -> Measure:
+    """The measure as the user may see it; 412 if ``If-Match`` names another version."""
+    measure = get_measure_for(user, pk)
+    check_version(measure, if_match_version(if_match, required=False))
+    return measure
+
+
 @router.get("/measures/{pk}/progress", response=responses({200: ProgressPage}))
 def list_progress(request: HttpRequest, query: Query[PageQuery], pk: int = PK) -> Any:
     """Progress updates of a measure, newest first, each with its evidence files."""
@@ -76,8 +84,7 @@ def add_progress(
     stored; one bad file refuses the whole update (400, ``field: "file"``).
     """
     user = auth_user(request)
-    measure = get_measure_for(user, pk)
-    check_version(measure, if_match_version(if_match, required=False))
+    measure = _unchanged_measure(user, pk, if_match)
     uploads = list(files or [])
     if len(uploads) > MAX_FILES:
         raise ApiError(
@@ -162,99 +169,79 @@ def list_reviews(request: HttpRequest, query: Query[PageQuery], pk: int = PK) ->
 # ---------------------------------------------------------------- workflow actions
 
 ACTION = responses({200: MeasureOut}, 412)
+Body = TypeVar("Body", bound=Schema)
 
 
-def _act(request: HttpRequest, response: HttpResponse, pk: int, if_match: str | None) -> Measure:
-    measure = get_measure_for(auth_user(request), pk)
-    check_version(measure, if_match_version(if_match, required=False))
-    return measure
+def _workflow_action(
+    path: str,
+    body: type[Body],
+    step: Callable[[Measure, Any, Body], Measure],
+    doc: str | None = None,
+) -> Callable[..., Measure]:
+    """Register ``POST /measures/{pk}/<path>``: ``step(measure, actor, data)`` on one measure.
+
+    The operation is named after its path (``leader-approve`` → ``leader_approve``): its
+    OpenAPI operation id and URL name. ``doc`` is its description; ``body`` its input schema.
+    """
+
+    def action(
+        request: HttpRequest,
+        response: HttpResponse,
+        data: Body,
+        pk: int = PK,
+        if_match: str | None = IF_MATCH,
+    ) -> Measure:
+        user = auth_user(request)
+        measure = _unchanged_measure(user, pk, if_match)
+        return with_etag(response, step(measure, user, data))
+
+    action.__name__ = action.__qualname__ = path.replace("-", "_")
+    action.__doc__ = doc
+    # ninja reads the input schema from the annotation, which differs per action.
+    action.__annotations__ = {**action.__annotations__, "data": body}
+    return router.post(f"/measures/{{pk}}/{path}", response=ACTION)(action)
 
 
-@router.post("/measures/{pk}/submit", response=ACTION)
-def submit(
-    request: HttpRequest,
-    response: HttpResponse,
-    data: SubmitIn,
-    pk: int = PK,
-    if_match: str | None = IF_MATCH,
-) -> Measure:
-    """The lead department claims completion (needs evidence and a responsible leader)."""
-    measure = _act(request, response, pk, if_match)
-    done = workflow.submit_for_review(measure=measure, actor=auth_user(request), text=data.text)
-    return with_etag(response, done)
-
-
-@router.post("/measures/{pk}/leader-approve", response=ACTION)
-def leader_approve(
-    request: HttpRequest,
-    response: HttpResponse,
-    data: ReasonIn,
-    pk: int = PK,
-    if_match: str | None = IF_MATCH,
-) -> Measure:
-    measure = _act(request, response, pk, if_match)
-    done = workflow.leader_review(
-        measure=measure, actor=auth_user(request), approve=True, reason=data.reason
+def _decision(
+    review: Callable[..., Measure], *, approve: bool
+) -> Callable[[Measure, Any, ReasonIn], Measure]:
+    """A review step (``leader_review``, ``close_measure``): approve, or return with a reason."""
+    return lambda measure, actor, data: review(
+        measure=measure, actor=actor, approve=approve, reason=data.reason
     )
-    return with_etag(response, done)
 
 
-@router.post("/measures/{pk}/leader-return", response=ACTION)
-def leader_return(
-    request: HttpRequest,
-    response: HttpResponse,
-    data: ReasonIn,
-    pk: int = PK,
-    if_match: str | None = IF_MATCH,
-) -> Measure:
-    """Return to the department with a reason (required)."""
-    measure = _act(request, response, pk, if_match)
-    done = workflow.leader_review(
-        measure=measure, actor=auth_user(request), approve=False, reason=data.reason
-    )
-    return with_etag(response, done)
-
-
-@router.post("/measures/{pk}/close", response=ACTION)
-def close(
-    request: HttpRequest,
-    response: HttpResponse,
-    data: ReasonIn,
-    pk: int = PK,
-    if_match: str | None = IF_MATCH,
-) -> Measure:
-    """Closure (销号) by the unit's secretary after the leader's approval."""
-    measure = _act(request, response, pk, if_match)
-    done = workflow.close_measure(
-        measure=measure, actor=auth_user(request), approve=True, reason=data.reason
-    )
-    return with_etag(response, done)
-
-
-@router.post("/measures/{pk}/close-return", response=ACTION)
-def close_return(
-    request: HttpRequest,
-    response: HttpResponse,
-    data: ReasonIn,
-    pk: int = PK,
-    if_match: str | None = IF_MATCH,
-) -> Measure:
-    measure = _act(request, response, pk, if_match)
-    done = workflow.close_measure(
-        measure=measure, actor=auth_user(request), approve=False, reason=data.reason
-    )
-    return with_etag(response, done)
-
-
-@router.post("/measures/{pk}/reopen", response=ACTION)
-def reopen(
-    request: HttpRequest,
-    response: HttpResponse,
-    data: ReasonIn,
-    pk: int = PK,
-    if_match: str | None = IF_MATCH,
-) -> Measure:
-    """Reopen a closed measure (secretary, or the office after a follow-up check)."""
-    measure = _act(request, response, pk, if_match)
-    done = workflow.reopen_measure(measure=measure, actor=auth_user(request), reason=data.reason)
-    return with_etag(response, done)
+submit = _workflow_action(
+    "submit",
+    SubmitIn,
+    lambda measure, actor, data: workflow.submit_for_review(
+        measure=measure, actor=actor, text=data.text
+    ),
+    "The lead department claims completion (needs evidence and a responsible leader).",
+)
+leader_approve = _workflow_action(
+    "leader-approve", ReasonIn, _decision(workflow.leader_review, approve=True)
+)
+leader_return = _workflow_action(
+    "leader-return",
+    ReasonIn,
+    _decision(workflow.leader_review, approve=False),
+    "Return to the department with a reason (required).",
+)
+close = _workflow_action(
+    "close",
+    ReasonIn,
+    _decision(workflow.close_measure, approve=True),
+    "Closure (销号) by the unit's secretary after the leader's approval.",
+)
+close_return = _workflow_action(
+    "close-return", ReasonIn, _decision(workflow.close_measure, approve=False)
+)
+reopen = _workflow_action(
+    "reopen",
+    ReasonIn,
+    lambda measure, actor, data: workflow.reopen_measure(
+        measure=measure, actor=actor, reason=data.reason
+    ),
+    "Reopen a closed measure (secretary, or the office after a follow-up check).",
+)
