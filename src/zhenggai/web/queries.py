@@ -186,13 +186,40 @@ def with_problem_columns(
     Someone who sees the whole unit sees every measure, so the per-user restriction
     (a nested scope subquery) is only added for department users.
     """
-    mine = Q() if whole_unit else Q(pk__in=visible_measures(user).values("pk"))
+    if whole_unit:
+        return problems.select_related("category").annotate(**_problem_counts(today))
+    mine = Q(pk__in=visible_measures(user).values("pk"))
     return problems.select_related("category").annotate(
         measure_count=count_of(Measure, "problem", mine),
         closed_count=count_of(Measure, "problem", mine & Q(status=MeasureStatus.CLOSED)),
         overdue_count=count_of(Measure, "problem", mine & overdue_q(today)),
         total_measures=count_of(Measure, "problem"),
     )
+
+
+_MEASURES_OF_PROBLEM = (
+    'SELECT COUNT(*) FROM ledger_measure m WHERE m.problem_id = "ledger_problem"."id"'
+)
+
+
+def _problem_counts(today: dt.date) -> dict[str, RawSQL]:
+    """The counts of every measure of each problem, written out like the measure lists'
+    columns (see ``_LATEST_PROGRESS``); overdue as in :func:`overdue_q`."""
+    closed = MeasureStatus.CLOSED
+    every = RawSQL(f"({_MEASURES_OF_PROBLEM})", (), output_field=IntegerField())
+    return {
+        "measure_count": every,
+        "closed_count": RawSQL(
+            f"({_MEASURES_OF_PROBLEM} AND m.status = %s)", (closed,), output_field=IntegerField()
+        ),
+        "overdue_count": RawSQL(
+            f"({_MEASURES_OF_PROBLEM} AND NOT m.status = %s AND ((m.extended_deadline IS NULL "
+            "AND m.deadline < %s) OR m.extended_deadline < %s))",
+            (closed, today, today),
+            output_field=IntegerField(),
+        ),
+        "total_measures": every,
+    }
 
 
 def problems_having(user: User | Any, condition: Q) -> Exists:
