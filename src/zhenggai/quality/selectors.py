@@ -34,7 +34,11 @@ def flags_for_measure(measure: Measure, *, open_only: bool = False) -> list[Flag
     """Flags anchored at the measure or involving it (e.g. the other copies of a reused text)."""
     # ``involved`` as a subquery, not a join: no duplicates to remove, a simpler plan.
     involving = Flag.involved.through.objects.filter(measure=measure).values("flag_id")
-    flags = _current().filter(Q(measure=measure) | Q(pk__in=involving))
+    # The measure's page knows its inspection: no join to it.
+    current = Flag.objects.filter(is_current=True).select_related(
+        "problem", "measure", "dismissed_by"
+    )
+    flags = current.filter(Q(measure=measure) | Q(pk__in=involving))
     if open_only:
         flags = flags.filter(status=FlagStatus.OPEN)
     return list(flags.order_by("position", "id"))

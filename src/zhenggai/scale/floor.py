@@ -34,6 +34,12 @@ LAST_DECISION = (
     "ORDER BY r.created_at DESC, r.id DESC LIMIT 1)"
 )
 
+#: The amber marker of lists: open quality flags involving the measure.
+OPEN_FLAGS = (
+    "(SELECT COUNT(*) FROM quality_flag_involved fi JOIN quality_flag f ON f.id = fi.flag_id "
+    "WHERE fi.measure_id = m.id AND f.is_current AND f.status = 'open')"
+)
+
 MEASURE_COLUMNS = f"""
 SELECT m.id, m.position, m.text, m.kind, m.status, m.deadline, m.version, p.number, p.text,
        c.title, u.display_name, d.name, un.name,
@@ -44,7 +50,8 @@ SELECT m.id, m.position, m.text, m.kind, m.status, m.deadline, m.version, p.numb
        (SELECT COUNT(*) FROM ledger_evidence e WHERE e.measure_id = m.id),
        {LAST_DECISION},
        (SELECT r.reason FROM ledger_review r WHERE r.measure_id = m.id
-         ORDER BY r.created_at DESC, r.id DESC LIMIT 1)
+         ORDER BY r.created_at DESC, r.id DESC LIMIT 1),
+       {OPEN_FLAGS}
 """
 
 LIGHT_ORDER = (
@@ -194,7 +201,21 @@ def problems_tab(run: Run, t: Target) -> None:
 
 
 def measure_detail(run: Run, t: Target) -> None:
-    run(f"{MEASURE_COLUMNS} {MEASURE_FROM} WHERE m.id = %s", [t.measure])
+    """The measure with its problem, category, unit and people; its story; its flags."""
+    run(
+        "SELECT m.*, p.number, p.text, c.title, un.name, u.display_name, d.name "
+        f"{MEASURE_FROM} WHERE m.id = %s",
+        [t.measure],
+    )
+    run(
+        "SELECT f.*, fp.number, fm.position FROM quality_flag f "
+        "LEFT JOIN ledger_problem fp ON fp.id = f.problem_id "
+        "LEFT JOIN ledger_measure fm ON fm.id = f.measure_id "
+        "WHERE f.is_current AND (f.measure_id = %s OR f.id IN "
+        "(SELECT flag_id FROM quality_flag_involved WHERE measure_id = %s)) "
+        "ORDER BY f.position, f.id",
+        [t.measure, t.measure],
+    )
     updates = run(
         "SELECT pu.id, pu.text, pu.created_at, pu.is_completion_claim, u.display_name FROM "
         "ledger_progressupdate pu "
