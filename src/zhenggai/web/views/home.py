@@ -125,8 +125,11 @@ def _section(key: str, rows: QuerySet) -> Section:
 
 
 def _ledger_rows(measures: QuerySet) -> QuerySet:
-    """The measures with what a row shows; no supporting departments, so no second query."""
-    return with_ledger_columns(measures, supporting=False)
+    """The measures with what a row of "my work" shows: the unit, the lead department and
+    the last review (a returned measure shows why); no second query."""
+    return with_ledger_columns(
+        measures, supporting=False, progress=False, evidence=False, flags=False
+    )
 
 
 def _department_sections(user: Any) -> list[Section]:
