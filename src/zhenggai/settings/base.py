@@ -91,6 +91,16 @@ TEMPLATES = [
 DATABASE_URL = env_database_url("ZHENGGAI_DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+        "ZHENGGAI_DB_PREPARED_STATEMENTS", True
+    ):
+        # Server-side parameters and prepared statements: a statement run twice on a
+        # connection is prepared, and PostgreSQL stops re-planning it. Planning was most
+        # of the pages' SQL time at a million measures (docs/benchmarks.md). Set to 0
+        # behind a pooler in transaction mode (PgBouncer), which cannot keep statements.
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            server_side_binding=True, prepare_threshold=2
+        )
 else:
     DATABASES = {
         "default": {
