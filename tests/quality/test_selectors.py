@@ -133,3 +133,27 @@ def test_import_preview_views_without_database() -> None:
     views = view_findings(check_report(read_report(SEED)))
     assert len(views) == 21 and views[0].id is None
     assert views[0].where == "问题(1)第2项" and views[0].spans[-1].source_label == "整改落实情况"
+
+
+def test_approval_and_closure_wait_for_open_flags_whatever_the_way_in(flagged: World) -> None:
+    """The services refuse, so the API and scripts cannot skip what the pages ask for."""
+    from tests.web.helpers import submitted
+    from zhenggai.core.errors import DomainError
+    from zhenggai.ledger.models import MeasureStatus
+    from zhenggai.ledger.services import workflow
+
+    m2 = Measure.objects.get(pk=flagged.a.measures[1].pk)
+    submitted(flagged, m2)
+    with pytest.raises(DomainError) as refused:
+        workflow.leader_review(measure=m2, actor=flagged.leader, approve=True, reason="同意")
+    assert "体检提示" in refused.value.message and refused.value.field == "ack_reason"
+    m2.refresh_from_db()
+    assert m2.status == MeasureStatus.SUBMITTED  # nothing written
+    # Returning needs no acknowledgement: the department fixes the measure.
+    for flag in open_flags_requiring_ack(m2):
+        dismiss_flag(flag, flagged.leader, "两个问题确由同一项制度修订解决")
+    workflow.leader_review(measure=m2, actor=flagged.leader, approve=True, reason="同意")
+    run_checks(flagged.a.inspection)  # a re-run keeps dismissed flags dismissed
+    workflow.close_measure(measure=m2, actor=flagged.secretary, approve=True, reason="销号")
+    m2.refresh_from_db()
+    assert m2.status == MeasureStatus.CLOSED

@@ -156,3 +156,37 @@ def test_some_measures_have_approved_extensions_beside_the_original_deadline(pro
         assert request.decided_by_id != request.requested_by_id
     extended = Measure.objects.filter(extended_deadline__isnull=False).count()
     assert extended == approved.count()
+
+
+def test_every_reference_points_at_a_row(province) -> None:
+    """The generator writes with the foreign-key triggers off (PostgreSQL, superuser):
+    every reference it wrote must still point at an existing row."""
+    from django.apps import apps
+    from django.db import models
+
+    checked = 0
+    for model in apps.get_models():
+        if model._meta.app_label not in {"accounts", "ledger", "supervision", "audit"}:
+            continue
+        relations = [f for f in model._meta.concrete_fields if isinstance(f, models.ForeignKey)]
+        for field in relations:
+            target = field.related_model._default_manager.values("pk")
+            rows = model._default_manager.exclude(**{f"{field.attname}__isnull": True})
+            orphans = rows.exclude(**{f"{field.attname}__in": target}).count()
+            assert orphans == 0, f"{model.__name__}.{field.name}: {orphans} rows point nowhere"
+            checked += 1
+    for through in (Measure.supporting_departments.through,):
+        assert not through.objects.exclude(measure_id__in=Measure.objects.values("pk")).exists()
+    assert checked > 20
+
+
+def test_the_connection_checks_foreign_keys_again_after_the_run(province) -> None:
+    from django.db import IntegrityError, connection, transaction
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW session_replication_role")
+            assert cursor.fetchone()[0] == "origin"
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Measure.objects.filter(pk=Measure.objects.first().pk).update(problem_id=10**9)
+        connection.check_constraints()

@@ -8,9 +8,10 @@ the new rows; SQLite's ``AUTOINCREMENT`` bookkeeping follows explicit ids by its
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -104,8 +105,30 @@ def reset_sequences(tables: Iterable[Table]) -> None:
             )
 
 
-def tune_session() -> None:
-    """Bulk-load settings for this connection only (PostgreSQL)."""
-    if connection.vendor == "postgresql":
+@contextlib.contextmanager
+def bulk_session() -> Iterator[None]:
+    """Bulk-load settings for this connection while the generator runs (PostgreSQL).
+
+    ``synchronous_commit = off``: a commit does not wait for its WAL flush. And, where
+    the database role may (a superuser), ``session_replication_role = replica``: no
+    trigger fires, so the foreign keys are not checked row by row at every commit — the
+    generator chooses every id itself and writes parents before children, and
+    ``tests/scale`` checks that no row points nowhere. Both are reset afterwards, so the
+    connection goes back to normal checks.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit = off")
+        cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+        replica = bool(cursor.fetchone()[0])
+        if replica:
+            cursor.execute("SET session_replication_role = replica")
+    try:
+        yield
+    finally:
         with connection.cursor() as cursor:
-            cursor.execute("SET synchronous_commit = off")
+            if replica:
+                cursor.execute("SET session_replication_role = DEFAULT")
+            cursor.execute("SET synchronous_commit = DEFAULT")

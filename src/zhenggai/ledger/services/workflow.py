@@ -230,6 +230,23 @@ def _returned(
     return measure
 
 
+def _require_flags_acknowledged(measure: Measure) -> None:
+    """Approval and closure wait until every open quality flag about the measure has been
+    dealt with (dismissed with a reason, or fixed and re-checked): whatever the way in —
+    page, API or script. The pages let the reviewer dismiss them in the same step."""
+    from zhenggai.quality.selectors import open_flags_requiring_ack
+
+    flags = open_flags_requiring_ack(measure)
+    if flags:
+        raise DomainError(
+            _("该措施有%(n)d条待处理的体检提示,请先处理(写明排除理由)后再审核通过或销号。")
+            % {"n": len(flags)},
+            f"{len(flags)} open quality flag(s) about this measure: dismiss them with a "
+            "reason before approving or closing it.",
+            field="ack_reason",
+        )
+
+
 @transaction.atomic
 def leader_review(
     *, measure: Measure, actor: Any, approve: bool, reason: str = "", now: dt.datetime | None = None
@@ -243,6 +260,7 @@ def leader_review(
         return _returned(
             measure, actor, ReviewStage.LEADER, reason, moment, "measure.returned_by_leader"
         )
+    _require_flags_acknowledged(measure)
     before = snapshot(measure, MEASURE_AUDIT_FIELDS)
     _review(
         measure, actor, ReviewStage.LEADER, ReviewDecision.APPROVED, (reason or "").strip(), moment
@@ -269,6 +287,7 @@ def close_measure(
         return _returned(
             measure, actor, ReviewStage.CLOSURE, reason, moment, "measure.returned_by_secretary"
         )
+    _require_flags_acknowledged(measure)
     before = snapshot(measure, MEASURE_AUDIT_FIELDS)
     _review(
         measure, actor, ReviewStage.CLOSURE, ReviewDecision.APPROVED, (reason or "").strip(), moment
