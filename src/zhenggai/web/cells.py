@@ -56,13 +56,16 @@ def choice_label(choices: type[models.Choices], value: Any) -> str:
 _DOT = '<span class="light light--{}"><span class="dot" aria-hidden="true"></span>{}</span>'
 
 
+def local_date(value: dt.date | dt.datetime) -> dt.date:
+    """The day of ``value`` in the local time zone (Asia/Shanghai) for an aware datetime."""
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value
+
+
 def iso_date(value: dt.date | dt.datetime | None) -> str:
     """2020-03-27 — dates in tables and inputs (local date of an aware datetime)."""
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    return value.isoformat()
+    return "" if value is None else local_date(value).isoformat()
 
 
 def light(measure: Any, today: dt.date, detail: bool = False) -> SafeString:

@@ -111,9 +111,8 @@ def _problem_of(m: Any, row: Row) -> str:
 
 
 def _measure_with_flags(m: Any, row: Row) -> str:
-    url = object_url(MEASURE, m.pk)
-    marker = cells.flag_marker(getattr(m, "open_flags", 0), f"{url}#flags")
-    return _link(url, m.text) + marker
+    marker = cells.flag_marker(getattr(m, "open_flags", 0), f"{object_url(MEASURE, m.pk)}#flags")
+    return _measure(m, row) + marker
 
 
 def _leader(m: Any, row: Row) -> str:
@@ -135,15 +134,14 @@ def _evidence(m: Any, row: Row) -> str:
     return f'<a href="{esc(object_url(MEASURE, m.pk))}#timeline">{m.evidence_count}</a>'
 
 
-def _measure_with_group(m: Any, row: Row) -> str:
-    html = _link(object_url(MEASURE, m.pk), m.text)
-    if m.group:
-        html += f'<span class="muted small">{esc(m.group)}</span>'
-    return html
-
-
 def _measure(m: Any, row: Row) -> str:
     return _link(object_url(MEASURE, m.pk), m.text)
+
+
+def _measure_with_group(m: Any, row: Row) -> str:
+    if m.group:
+        return _measure(m, row) + f'<span class="muted small">{esc(m.group)}</span>'
+    return _measure(m, row)
 
 
 #: 台账: the full ledger, one row per measure (standards.md §3.1 columns).
@@ -245,7 +243,7 @@ def responsibility_table(items: Iterable[Any], row: Row) -> SafeString:
 
 
 def _todo_measure(m: Any, row: Row) -> str:
-    html = _link(object_url(MEASURE, m.pk), m.text)
+    html = _measure(m, row)
     if row.extra.get("key") == "returned" and getattr(m, "last_reason", None):
         html += f'<p class="note note--warn">{esc(_("审核意见:"))}{esc(m.last_reason)}</p>'
     return html
@@ -261,22 +259,35 @@ def _button(url: str, label: str, style: str = "") -> str:
     return f'<a class="{css}" href="{esc(url)}">{esc(label)}</a>'
 
 
+@dataclass(frozen=True)
+class ReviewStep:
+    """A review step's two decisions: approve (with its button word) or return."""
+
+    approve: str  # URL name
+    reject: str  # URL name
+    approve_word: Any  # lazy translation
+
+
+#: The two review steps, by the name the review queue and "my work" give them.
+REVIEW_STEPS = {
+    "leader": ReviewStep(
+        "web:measure.leader.approve", "web:measure.leader.return", gettext_lazy("审核通过…")
+    ),
+    "closure": ReviewStep("web:measure.close", "web:measure.close.return", gettext_lazy("销号…")),
+}
+
+
 def _todo_actions(m: Any, row: Row) -> str:
     action = row.extra.get("action")
     home = quote(row.extra.get("home", "/"), safe="/")
     if action == "update":
         return _button(f"{object_url(MEASURE, m.pk)}#progress", _("报送进展"), "primary")
-    if action == "leader":
-        approve = object_url("web:measure.leader.approve", m.pk)
-        reject = object_url("web:measure.leader.return", m.pk)
-        return _button(f"{approve}?next={home}", _("审核通过…"), "primary") + _button(
-            f"{reject}?next={home}", _("退回…"), "danger"
-        )
-    if action == "closure":
-        approve = object_url("web:measure.close", m.pk)
-        reject = object_url("web:measure.close.return", m.pk)
-        return _button(f"{approve}?next={home}", _("销号…"), "primary") + _button(
-            f"{reject}?next={home}", _("退回…"), "danger"
+    step = REVIEW_STEPS.get(action)
+    if step is not None:
+        approve = f"{object_url(step.approve, m.pk)}?next={home}"
+        reject = f"{object_url(step.reject, m.pk)}?next={home}"
+        return _button(approve, step.approve_word, "primary") + _button(
+            reject, _("退回…"), "danger"
         )
     return _button(object_url(MEASURE, m.pk), _("查看"))
 
@@ -294,14 +305,15 @@ TODO = [
 # --------------------------------------------------------------- review cards
 
 
-def review_cards(
-    items: Iterable[Any], today: dt.date, approve: str, reject: str, back: str
-) -> SafeString:
-    """The review queue's cards: what the measure is, its claim, and the two decisions."""
+def review_cards(items: Iterable[Any], today: dt.date, step: str, back: str) -> SafeString:
+    """The review queue's cards (``step``: ``leader`` or ``closure``): what the measure
+    is, its claim, and the two decisions."""
+    decision = REVIEW_STEPS[step]
+    approve, reject = decision.approve, decision.reject
     back_q = esc(quote(back, safe="/"))
     problem_word = _("问题(%(n)s)")
     deadline_word = esc(_("完成时限"))
-    approve_word = esc(_("销号…") if approve == "web:measure.close" else _("审核通过…"))
+    approve_word = esc(decision.approve_word)
     reject_word = esc(_("退回…"))
     out = []
     for m in items:

@@ -20,9 +20,8 @@ def cn_date(value: dt.date | dt.datetime | None) -> str:
     """2020年3月27日 — dates in running text, without leading zeros."""
     if value is None:
         return ""
-    if isinstance(value, dt.datetime):
-        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    return _("%(y)d年%(m)d月%(d)d日") % {"y": value.year, "m": value.month, "d": value.day}
+    day = cells.local_date(value)
+    return _("%(y)d年%(m)d月%(d)d日") % {"y": day.year, "m": day.month, "d": day.day}
 
 
 @register.filter
@@ -108,6 +107,6 @@ def todo_table(section: Any) -> str:
 
 
 @register.simple_tag
-def review_cards(page: Any, approve: str, reject: str, back: str) -> str:
-    """The review queue's cards, approving with ``approve`` and returning with ``reject``."""
-    return tables.review_cards(page, clock.today(), approve, reject, back)
+def review_cards(page: Any, step: str, back: str) -> str:
+    """The review queue's cards for one review step (``leader`` or ``closure``)."""
+    return tables.review_cards(page, clock.today(), step, back)
