@@ -23,7 +23,7 @@ attrs = st.one_of(
         {"id": st.just("id_x")},
         optional={
             "required": st.booleans(),
-            "data-x": st.text(alphabet="a&\"<", max_size=3),
+            "data-x": st.text(alphabet='a&"<', max_size=3),
             "disabled": st.booleans(),
         },
     ),

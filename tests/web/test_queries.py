@@ -38,7 +38,14 @@ PAGES = [
         "overdue/near rows; unassigned rows; measures under supervision orders; "
         "count of the public's messages waiting for an answer (意见建议)",
     ),
-    ("office", "web:home", False, "", 1, "inspections with all figures annotated"),
+    (
+        "office",
+        "web:home",
+        False,
+        "",
+        2,
+        "inspections ranked by overdue measures; the figures of the shown ones",
+    ),
     (
         "coordinator",
         "web:ledger",
@@ -92,6 +99,14 @@ PAGES = [
     ("leader", "web:reviews", False, "", 2, "count; rows of the leader's queue"),
     ("secretary", "web:reviews", False, "", 2, "count; rows of the closure queue"),
     ("office", "web:overview", False, "", 2, "count; rows with every figure annotated"),
+    (
+        "office",
+        "web:overview",
+        False,
+        "sort=overdue",
+        3,
+        "count; the page's inspections ranked by overdue measures; their figures",
+    ),
     ("coordinator", "web:inspections", False, "", 2, "count; rows with figures"),
 ]
 

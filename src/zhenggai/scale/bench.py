@@ -259,8 +259,18 @@ def choose(run: F.Run, today: Any) -> tuple[F.Target, Personas]:
         department=username(department, "department"),
         leader=run("SELECT username FROM accounts_user WHERE id = %s", [leader])[0][0],
     )
+    tally = bool(run("SELECT COUNT(*) FROM ledger_inspectiontally", [])[0][0])
     target = F.Target(
-        inspection, unit, unit_path, province_path, category, department, leader, measure, today
+        inspection,
+        unit,
+        unit_path,
+        province_path,
+        category,
+        department,
+        leader,
+        measure,
+        today,
+        tally,
     )
     return target, people
 

@@ -73,6 +73,8 @@ class Target:
     leader: int
     measure: int
     today: dt.date
+    #: The database keeps the tally of overdue measures (PostgreSQL) that the ranking reads.
+    tally: bool = False
 
 
 @dataclass(frozen=True)
@@ -305,13 +307,27 @@ def overview(run: Run, t: Target) -> None:
 
 
 def _most_overdue(run: Run, t: Target, limit: int) -> None:
+    """The ranking by overdue measures per inspection, then the figures of the ranked rows.
+
+    With the tally (PostgreSQL), the ranking's data is the tally's count; without it
+    (SQLite) every overdue measure is counted at once and joined to the inspections.
+    """
+    if t.tally:
+        counts, count_params = "ledger_inspectiontally t ON t.inspection_id = i.id", []
+        overdue = "t.overdue"
+    else:
+        counts = (
+            "(SELECT inspection_id, COUNT(*) AS n FROM ledger_measure WHERE status <> 'closed' "
+            "AND ((deadline < %s AND extended_deadline IS NULL) OR extended_deadline < %s) "
+            "GROUP BY inspection_id) o ON o.inspection_id = i.id"
+        )
+        count_params, overdue = [t.today, t.today], "o.n"
     rows = run(
-        "SELECT i.id, COUNT(m.id) AS overdue FROM ledger_inspection i JOIN "
-        "accounts_organisation un ON un.id = i.unit_id "
-        "LEFT JOIN ledger_measure m ON m.inspection_id = i.id AND m.status <> 'closed' AND "
-        "m.deadline < %s "
-        f"WHERE un.path LIKE %s GROUP BY i.id ORDER BY overdue DESC, i.id LIMIT {limit}",
-        [t.today, t.province_path + "%"],
+        "SELECT i.id FROM ledger_inspection i JOIN ledger_round r ON r.id = i.round_id "
+        f"JOIN accounts_organisation un ON un.id = i.unit_id LEFT JOIN {counts} "
+        "WHERE un.path LIKE %s "
+        f"ORDER BY COALESCE({overdue}, 0) DESC, r.year DESC, un.name, i.id LIMIT {limit}",
+        [*count_params, t.province_path + "%"],
     )
     ids = _ids(rows)
     run(f"{INSPECTION_ROWS} AND i.id IN ({ids})", [t.province_path + "%"])

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from zhenggai.accounts.models import Membership, Organisation, OrganisationKind, Role, User
 from zhenggai.audit.log import record
+from zhenggai.ledger import tally
 from zhenggai.ledger.models import (
     Accountability,
     Category,
@@ -435,6 +436,8 @@ class Generator:
         self._check_free()
         with bulk_session():
             counts = self._generate()
+        # Triggers may have been off while loading: count the overdue measures afresh.
+        tally.refresh_all(timezone.localdate())
         seconds = round(time.monotonic() - started, 1)
         # The audit entry is written with the normal checks and triggers back on.
         record(

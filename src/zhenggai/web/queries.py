@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import (
+    Case,
     Count,
     Exists,
     F,
@@ -22,14 +23,17 @@ from django.db.models import (
     QuerySet,
     Subquery,
     TextField,
+    When,
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
 from zhenggai.accounts.models import Organisation, OrganisationKind, Role, User
 from zhenggai.accounts.permissions import scope_of, visible_measures
+from zhenggai.ledger import tally
 from zhenggai.ledger.models import (
     Inspection,
+    InspectionTally,
     Measure,
     MeasureStatus,
     Problem,
@@ -247,6 +251,61 @@ def with_inspection_stats(inspections: QuerySet[Inspection], today: dt.date) -> 
         measures_overdue=count_of(Measure, "inspection", overdue_q(today)),
         measures_near=count_of(Measure, "inspection", near_q(today)),
     )
+
+
+class MostOverdue:
+    """The inspections of ``inspections`` with the most overdue measures first (then the
+    latest round, then the unit's name), each with the figures of
+    :func:`with_inspection_stats`; sliced like a queryset, so a ``Paginator`` takes it.
+
+    A slice costs two queries: the ranking, then the figures of the slice's rows only.
+    On PostgreSQL the ranking reads the materialised count of each inspection
+    (:class:`~zhenggai.ledger.models.InspectionTally`) when the whole tally is of today,
+    and counts live inside the same query when it is not (before the day's first
+    ``zhenggai periodic``); SQLite counts live.
+    """
+
+    def __init__(self, inspections: QuerySet[Inspection], today: dt.date) -> None:
+        self.inspections = inspections
+        self.today = today
+
+    def count(self) -> int:
+        return self.inspections.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[Inspection]:
+        if not isinstance(index, slice) or index.step is not None or index.stop is None:
+            raise TypeError("MostOverdue takes a slice with an end and without a step")
+        start = index.start or 0
+        if index.stop <= start:
+            return []
+        ids = self._ranked_ids(start, index.stop - start)
+        # The ids come from the scoped ranking: the figures need no second scope check.
+        rows = with_inspection_stats(Inspection.objects.filter(pk__in=ids), self.today)
+        by_id = {row.pk: row for row in rows}
+        return [by_id[pk] for pk in ids if pk in by_id]
+
+    def _ranked_ids(self, offset: int, limit: int) -> list[int]:
+        live = count_of(Measure, "inspection", overdue_q(self.today))
+        if tally.supported():
+            stale = InspectionTally.objects.filter(
+                Q(as_of__lt=self.today) | Q(as_of__gt=self.today)
+            )
+            overdue = Case(
+                When(~Exists(stale), then=Coalesce("tally__overdue", 0)),
+                default=live,
+                output_field=IntegerField(),
+            )
+        else:
+            overdue = live
+        ranked = (
+            self.inspections.alias(ranked_overdue=overdue)
+            .order_by("-ranked_overdue", "-round__year", "unit__name", "pk")
+            .values_list("pk", flat=True)
+        )
+        return list(ranked[offset : offset + limit])
 
 
 def completion_rate(done: int, partial: int, total: int) -> float | None:

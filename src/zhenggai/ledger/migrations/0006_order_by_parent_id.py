@@ -4,22 +4,33 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('ledger', '0005_measure_open_index_effective_deadline'),
+        ("ledger", "0005_measure_open_index_effective_deadline"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='category',
-            options={'ordering': ['inspection_id', 'position'], 'verbose_name': '问题类别', 'verbose_name_plural': '问题类别'},
+            name="category",
+            options={
+                "ordering": ["inspection_id", "position"],
+                "verbose_name": "问题类别",
+                "verbose_name_plural": "问题类别",
+            },
         ),
         migrations.AlterModelOptions(
-            name='milestone',
-            options={'ordering': ['measure_id', 'position'], 'verbose_name': '节点', 'verbose_name_plural': '节点'},
+            name="milestone",
+            options={
+                "ordering": ["measure_id", "position"],
+                "verbose_name": "节点",
+                "verbose_name_plural": "节点",
+            },
         ),
         migrations.AlterModelOptions(
-            name='problem',
-            options={'ordering': ['inspection_id', 'position'], 'verbose_name': '问题', 'verbose_name_plural': '问题'},
+            name="problem",
+            options={
+                "ordering": ["inspection_id", "position"],
+                "verbose_name": "问题",
+                "verbose_name_plural": "问题",
+            },
         ),
     ]

@@ -17,6 +17,7 @@ from zhenggai.ledger.models.progress import (
     ReviewDecision,
     ReviewStage,
 )
+from zhenggai.ledger.models.tally import InspectionTally
 
 __all__ = [
     "Accountability",
@@ -25,6 +26,7 @@ __all__ = [
     "Evidence",
     "Inspection",
     "InspectionKind",
+    "InspectionTally",
     "Institution",
     "InstitutionKind",
     "Measure",

@@ -4,14 +4,17 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('quality', '0001_initial'),
+        ("quality", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='flag',
-            options={'ordering': ['inspection_id', 'position', 'id'], 'verbose_name': '体检提示', 'verbose_name_plural': '体检提示'},
+            name="flag",
+            options={
+                "ordering": ["inspection_id", "position", "id"],
+                "verbose_name": "体检提示",
+                "verbose_name_plural": "体检提示",
+            },
         ),
     ]

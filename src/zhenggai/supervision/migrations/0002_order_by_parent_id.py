@@ -4,18 +4,25 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('supervision', '0001_initial'),
+        ("supervision", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='followupitem',
-            options={'ordering': ['check_run_id', 'id'], 'verbose_name': '回头看事项', 'verbose_name_plural': '回头看事项'},
+            name="followupitem",
+            options={
+                "ordering": ["check_run_id", "id"],
+                "verbose_name": "回头看事项",
+                "verbose_name_plural": "回头看事项",
+            },
         ),
         migrations.AlterModelOptions(
-            name='ordernotice',
-            options={'ordering': ['order_id', 'step'], 'verbose_name': '督办文书', 'verbose_name_plural': '督办文书'},
+            name="ordernotice",
+            options={
+                "ordering": ["order_id", "step"],
+                "verbose_name": "督办文书",
+                "verbose_name_plural": "督办文书",
+            },
         ),
     ]

@@ -55,9 +55,12 @@ def run_hooks() -> dict[str, str]:
 
 
 def run_periodic(today: dt.date | None = None, *, hooks: bool = True) -> dict[str, Any]:
+    from zhenggai.ledger.tally import refresh_all
     from zhenggai.supervision.tasks import escalate_orders_task, send_deliveries_task
 
     today = today or timezone.localdate()
+    # The office's rankings read the overdue counts of the new day (PostgreSQL).
+    tallied = refresh_all(today)
     lights = {
         kind.value: light_counts(base_queryset(kind), today, kind)
         for kind in (ItemKind.MEASURE, ItemKind.MILESTONE, ItemKind.PLAN, ItemKind.REPORT)
@@ -76,6 +79,7 @@ def run_periodic(today: dt.date | None = None, *, hooks: bool = True) -> dict[st
             queued += len(chunk)
     return {
         "day": today.isoformat(),
+        "tallied_inspections": tallied,
         "lights": lights,
         "reminders_planned": len(planned),
         "reminders_sent": dict(sent),

@@ -18,13 +18,13 @@ from zhenggai.ledger.models import MeasureStatus, ReviewDecision
 from zhenggai.web import clock
 from zhenggai.web.lights import near_q, overdue_q
 from zhenggai.web.queries import (
+    MostOverdue,
     closure_queue,
     completion_rate,
     department_measures,
     leader_queue,
     unit_ids_with_role,
     urgent_first,
-    with_inspection_stats,
     with_ledger_columns,
 )
 
@@ -159,10 +159,7 @@ def _coordinator_sections(user: Any) -> list[Section]:
 
 
 def _office_section(user: Any) -> Section:
-    stats = with_inspection_stats(visible_inspections(user), clock.today()).order_by(
-        "-measures_overdue", "-round__year", "unit__name"
-    )
-    section = _section("units", stats)
+    section = _section("units", MostOverdue(visible_inspections(user), clock.today()))
     for row in section.rows:
         row.rate = completion_rate(row.problems_done, row.problems_partial, row.problems_total)
     return section

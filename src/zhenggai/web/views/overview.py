@@ -12,12 +12,13 @@ from django.views.decorators.http import require_GET
 from zhenggai.accounts.models import Role
 from zhenggai.accounts.permissions import visible_inspections
 from zhenggai.web import clock
-from zhenggai.web.queries import completion_rate, with_inspection_stats
+from zhenggai.web.queries import MostOverdue, completion_rate, with_inspection_stats
 from zhenggai.web.views.common import paginate, require_role
 
+#: The sorts of the page; "overdue" is ranked by :class:`MostOverdue`.
 SORTS = {
     "": ("-round__year", "round__name", "unit__name"),
-    "overdue": ("-measures_overdue", "-round__year", "unit__name"),
+    "overdue": None,
     "rate": (F("rate_order").asc(nulls_last=True), "-round__year", "unit__name"),
 }
 
@@ -25,20 +26,25 @@ SORTS = {
 @login_required
 @require_GET
 def overview(request: HttpRequest) -> HttpResponse:
-    """Queries: the page's ``COUNT`` and one query for its rows with every figure annotated."""
+    """Queries: the page's ``COUNT`` and one query for its rows with every figure annotated
+    (sorted by overdue measures, two: the ranking, then the figures of the page's rows)."""
     require_role(request, Role.OFFICE)
     sort = request.GET.get("sort", "")
     if sort not in SORTS:
         sort = ""
-    rows = with_inspection_stats(visible_inspections(request.user), clock.today())
-    if sort == "rate":
-        done = F("problems_done") + F("problems_partial")
-        rows = rows.alias(
-            rate_order=ExpressionWrapper(
-                done * 1.0 / NullIf(F("problems_total"), 0), output_field=FloatField()
+    visible, today = visible_inspections(request.user), clock.today()
+    if sort == "overdue":
+        page = paginate(request, MostOverdue(visible, today))
+    else:
+        rows = with_inspection_stats(visible, today)
+        if sort == "rate":
+            done = F("problems_done") + F("problems_partial")
+            rows = rows.alias(
+                rate_order=ExpressionWrapper(
+                    done * 1.0 / NullIf(F("problems_total"), 0), output_field=FloatField()
+                )
             )
-        )
-    page = paginate(request, rows.order_by(*SORTS[sort]))
+        page = paginate(request, rows.order_by(*SORTS[sort]))
     for row in page:
         row.rate = completion_rate(row.problems_done, row.problems_partial, row.problems_total)
     return render(request, "web/overview.html", {"page": page, "sort": sort})
