@@ -92,13 +92,13 @@ DATABASE_URL = env_database_url("ZHENGGAI_DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
-        "ZHENGGAI_DB_PREPARED_STATEMENTS", False
+        "ZHENGGAI_DB_PREPARED_STATEMENTS", True
     ):
         # Server-side parameters and prepared statements: a statement run twice on a
-        # connection is prepared, and PostgreSQL stops re-planning it. Off by default:
-        # it halves the SQL time of most pages, but PostgreSQL's generic plan for the
-        # office's "most overdue units" ranking is four times slower than the planned
-        # one (docs/benchmarks.md, finding 8). Not behind a pooler in transaction mode.
+        # connection is prepared, and PostgreSQL stops re-planning it. It halves the SQL
+        # time of most pages; the office's per-inspection figures, whose generic plan is
+        # slower, opt out with ``core.db.planned_each_time`` (docs/benchmarks.md,
+        # findings 8 and 11). Turn it off behind a pooler in transaction mode.
         DATABASES["default"].setdefault("OPTIONS", {}).update(
             server_side_binding=True, prepare_threshold=2
         )

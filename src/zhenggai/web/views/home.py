@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from zhenggai.accounts.models import Role
 from zhenggai.accounts.permissions import roles_of, scope_of, visible_inspections, visible_measures
+from zhenggai.core.db import planned_each_time
 from zhenggai.ledger.models import MeasureStatus, ReviewDecision
 from zhenggai.web import clock
 from zhenggai.web.lights import near_q, overdue_q
@@ -159,7 +160,8 @@ def _coordinator_sections(user: Any) -> list[Section]:
 
 
 def _office_section(user: Any) -> Section:
-    section = _section("units", MostOverdue(visible_inspections(user), clock.today()))
+    with planned_each_time():
+        section = _section("units", MostOverdue(visible_inspections(user), clock.today()))
     for row in section.rows:
         row.rate = completion_rate(row.problems_done, row.problems_partial, row.problems_total)
     return section

@@ -20,6 +20,7 @@ from zhenggai.accounts.permissions import (
     visible_measures,
     visible_problems,
 )
+from zhenggai.core.db import planned_each_time
 from zhenggai.web import clock
 from zhenggai.web.filters import (
     DEFAULT_TAB,
@@ -48,7 +49,9 @@ def inspections(request: HttpRequest) -> HttpResponse:
     rows = with_inspection_stats(visible_inspections(request.user), clock.today()).order_by(
         "-round__year", "round__name", "unit__name"
     )
-    page = paginate(request, rows)
+    with planned_each_time():
+        page = paginate(request, rows)
+        page.object_list = list(page.object_list)
     for row in page:
         # Department users see only their own measures, so no unit-wide figures for them.
         row.whole = sees_whole_unit(request.user, row.unit)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.db.models import ExpressionWrapper, F, FloatField
 from django.db.models.functions import NullIf
@@ -11,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from zhenggai.accounts.models import Role
 from zhenggai.accounts.permissions import visible_inspections
+from zhenggai.core.db import planned_each_time
 from zhenggai.web import clock
 from zhenggai.web.queries import MostOverdue, completion_rate, with_inspection_stats
 from zhenggai.web.views.common import paginate, require_role
@@ -34,7 +37,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         sort = ""
     visible, today = visible_inspections(request.user), clock.today()
     if sort == "overdue":
-        page = paginate(request, MostOverdue(visible, today))
+        rows: Any = MostOverdue(visible, today)
     else:
         rows = with_inspection_stats(visible, today)
         if sort == "rate":
@@ -44,7 +47,9 @@ def overview(request: HttpRequest) -> HttpResponse:
                     done * 1.0 / NullIf(F("problems_total"), 0), output_field=FloatField()
                 )
             )
-        page = paginate(request, rows.order_by(*SORTS[sort]))
-    for row in page:
-        row.rate = completion_rate(row.problems_done, row.problems_partial, row.problems_total)
+        rows = rows.order_by(*SORTS[sort])
+    with planned_each_time():
+        page = paginate(request, rows)
+        for row in page:
+            row.rate = completion_rate(row.problems_done, row.problems_partial, row.problems_total)
     return render(request, "web/overview.html", {"page": page, "sort": sort})
