@@ -87,12 +87,10 @@ def test_new_day_is_counted_by_the_daily_run(world: World) -> None:
     a = world.a.inspection
     Measure.objects.filter(pk=world.a.measures[0].pk).update(deadline=today + dt.timedelta(days=1))
     assert tallied(a) == (0, today)
-    assert tally.is_fresh(today)
-    tomorrow, after = today + dt.timedelta(days=1), today + dt.timedelta(days=2)
-    assert not tally.is_fresh(after)  # yesterday's counts
+    after = today + dt.timedelta(days=2)
     assert tally.refresh_all(after) == Inspection.objects.count()
     assert tallied(a) == (1, after) and live(a, after) == 1
-    assert tally.is_fresh(after) and not tally.is_fresh(tomorrow)
+    assert set(InspectionTally.objects.values_list("as_of", flat=True)) == {after}
 
 
 def test_ranking_reads_the_tally_only_when_it_is_of_the_day(world: World) -> None:
@@ -169,3 +167,13 @@ def test_deleting_a_unit_takes_its_tally_row(world: World) -> None:
         Category.objects.filter(inspection=b).delete()
         b.delete()
     assert not InspectionTally.objects.filter(inspection_id=b.pk).exists()
+
+
+def test_the_daily_run_recounts_for_its_day(world: World) -> None:
+    from zhenggai.supervision.services.periodic import run_periodic
+
+    day = timezone.localdate() + dt.timedelta(days=40)  # every measure of the world is late
+    summary = run_periodic(day, hooks=False)
+    assert summary["tallied_inspections"] == Inspection.objects.count()
+    assert tallied(world.a.inspection) == (live(world.a.inspection, day), day)
+    assert live(world.a.inspection, day) == 4

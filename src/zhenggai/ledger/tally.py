@@ -19,9 +19,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import connection, transaction
-from django.db.models import Q
-
-from zhenggai.ledger.models import InspectionTally
 
 
 def overdue_sql(day: str) -> str:
@@ -129,12 +126,3 @@ def refresh_all(day: dt.date) -> int:
         )
         cursor.execute("SELECT COUNT(*) FROM ledger_inspectiontally")
         return cursor.fetchone()[0]
-
-
-def is_fresh(day: dt.date) -> bool:
-    """Whether every row of the tally counts for ``day`` (it does after the day's first
-    ``zhenggai periodic``). A missing row is fresh: no measure was ever written for that
-    inspection, so none is overdue. Reads the ``as_of`` index only."""
-    if not supported():
-        return False
-    return not InspectionTally.objects.filter(Q(as_of__lt=day) | Q(as_of__gt=day)).exists()

@@ -8,9 +8,10 @@ A count of overdue measures depends on the day as well as on the data, so each r
 which day it counts for (``as_of``). Database triggers on the measure table recount an
 inspection whenever one of its measures is inserted, deleted or changes status, deadline
 or extension — whatever writes it (services, imports, bulk updates, SQL) — in the
-writer's transaction and under a lock on the tally row; ``zhenggai periodic`` recounts
-every inspection for the new day. Readers use the tally only when every row in their
-scope is of today (:mod:`zhenggai.ledger.tally`); otherwise they count live.
+writer's transaction and under a lock on the tally row (:mod:`zhenggai.ledger.tally`);
+``zhenggai periodic`` recounts every inspection for the new day. Readers use the tally
+only when every row is of the day they ask about (``web.queries.MostOverdue``);
+otherwise they count live.
 """
 
 from __future__ import annotations
