@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 
 
 def overdue_sql(day: str) -> str:
@@ -114,14 +114,28 @@ def supported() -> bool:
     return connection.vendor == "postgresql"
 
 
-def refresh_all(day: dt.date) -> int:
-    """Recount every inspection as of ``day`` (the daily run); returns how many."""
+def refresh_all(day: dt.date, attempts: int = 3) -> int:
+    """Recount every inspection as of ``day`` (the daily run); returns how many.
+
+    It locks every tally row in id order; a writer that changed measures of several
+    units in one transaction in another order can deadlock with it, and PostgreSQL then
+    cancels one of the two: the recount is tried again.
+    """
     if not supported():
         return 0
+    for _ in range(attempts - 1):
+        try:
+            return _refresh_all(day)
+        except OperationalError:  # a deadlock: PostgreSQL cancelled this side
+            continue
+    return _refresh_all(day)
+
+
+def _refresh_all(day: dt.date) -> int:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
-            "SELECT ledger_tally_refresh(ARRAY(SELECT id FROM ledger_inspection ORDER BY id), "
-            "%s, true)",
+            "SELECT ledger_tally_refresh("
+            "ARRAY(SELECT id FROM ledger_inspection ORDER BY id), %s, true)",
             [day],
         )
         cursor.execute("SELECT COUNT(*) FROM ledger_inspectiontally")
