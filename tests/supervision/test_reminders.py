@@ -12,7 +12,12 @@ from django.core.management import call_command
 
 from tests.supervision.conftest import set_deadline
 from tests.world import TODAY
-from zhenggai.supervision.models import Delivery, Notification, NotificationPreference
+from zhenggai.supervision.models import (
+    Delivery,
+    LightRule,
+    Notification,
+    NotificationPreference,
+)
 from zhenggai.supervision.services.periodic import run_periodic
 from zhenggai.supervision.services.reminders import due_items
 
@@ -65,6 +70,30 @@ def test_second_run_sends_nothing(world, measure):
     assert (
         run_periodic(TODAY + dt.timedelta(days=7), hooks=False)["reminders_planned"] == 4
     )  # 3 inbox + 1 e-mail
+
+
+def test_red_repeats_after_the_interval_of_the_units_jurisdiction(world, measure):
+    """A jurisdiction's own light rule sets its red repeat interval; a rule of another
+    jurisdiction changes nothing here (the default is 7 days)."""
+    from zhenggai.accounts.models import OrganisationKind
+    from zhenggai.accounts.services import create_organisation
+
+    elsewhere = create_organisation(name="另一市委巡察办", kind=OrganisationKind.JURISDICTION)
+    LightRule.objects.create(jurisdiction=elsewhere, red_repeat_days=1)
+    set_deadline(measure, -1)
+    run_periodic(TODAY, hooks=False)
+
+    def repeated(days: int) -> bool:
+        run_periodic(TODAY + dt.timedelta(days=days), hooks=False)
+        return Delivery.objects.filter(
+            item_id=measure.pk, level="red", day=TODAY + dt.timedelta(days=days)
+        ).exists()
+
+    assert not repeated(2)  # the other jurisdiction's 1 day is not this unit's rule
+    LightRule.objects.create(jurisdiction=world.jurisdiction, red_repeat_days=3)
+    assert repeated(3)
+    assert not repeated(5)  # 2 days after the last
+    assert repeated(6)
 
 
 def test_level_change_is_a_new_reminder(world, measure):

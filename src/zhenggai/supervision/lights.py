@@ -99,7 +99,7 @@ def _within(days: int, today: dt.date, field: str) -> Q:
     return Q(**{f"{field}__lte": today + dt.timedelta(days=days)})
 
 
-def _rule_q(
+def per_jurisdiction_q(
     rules: dict[int, RuleValues], default: RuleValues, build: callable, jur_field: str
 ) -> Q:
     """``build(rule)`` under each jurisdiction's rule, the default for the others."""
@@ -156,14 +156,14 @@ def light_expression(
         When(spec.closed, then=Value(Light.CLOSED)),
         When(Q(**{f"{field}__lt": today}), then=Value(Light.RED)),
         When(
-            _rule_q(
+            per_jurisdiction_q(
                 rules, default, lambda r: _within(r.yellow_days, today, field), spec.jurisdiction
             ),
             then=Value(Light.YELLOW),
         ),
         When(_stale_q(spec, rules, default, today, now), then=Value(Light.YELLOW)),
         When(
-            _rule_q(
+            per_jurisdiction_q(
                 rules, default, lambda r: _within(r.green_days, today, field), spec.jurisdiction
             ),
             then=Value(Light.GREEN),
@@ -189,7 +189,7 @@ def _stale_q(
             Q(last_progress_at__lt=cutoff) | Q(last_progress_at__isnull=True, created_at__lt=cutoff)
         )
 
-    return _rule_q(rules, default, build, spec.jurisdiction)
+    return per_jurisdiction_q(rules, default, build, spec.jurisdiction)
 
 
 def base_queryset(kind: str) -> QuerySet:

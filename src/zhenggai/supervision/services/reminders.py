@@ -6,7 +6,8 @@ Levels and recipients (standards.md §3.2, 江津):
 * yellow → also the responsible leader (分管领导; the secretary for plan/report dates);
 * red    → also the unit's secretary (主要负责人).
 
-Green and yellow are told once per item; red again every ``red_repeat_days``. The
+Green and yellow are told once per item; red again every ``red_repeat_days`` of the
+item's jurisdiction's light rule (the configured default without one). The
 ``Delivery`` unique constraint (item, level, day, user, channel) makes a second run on
 the same day a no-op, even when two runs race.
 """
@@ -24,7 +25,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhenggai.accounts.models import Membership, Role, User
-from zhenggai.supervision.lights import RuleValues, annotate_lights
+from zhenggai.supervision.lights import (
+    SPECS,
+    RuleValues,
+    annotate_lights,
+    base_queryset,
+    per_jurisdiction_q,
+    rules_by_jurisdiction,
+)
 from zhenggai.supervision.models import (
     Delivery,
     DeliveryStatus,
@@ -85,26 +93,28 @@ class DueItem:
     unit_name: str
 
 
-def already_told(kind: str, today: dt.date, rule: RuleValues) -> Exists:
-    """A delivery of this item at its current light, ever (green/yellow) or recently (red)."""
-    recent = today - dt.timedelta(days=rule.red_repeat_days)
-    return Exists(
-        Delivery.objects.filter(
-            item_kind=kind, item_id=OuterRef("pk"), level=OuterRef("light")
-        ).filter(Q(level__in=[Light.GREEN, Light.YELLOW]) | Q(day__gt=recent))
-    )
+def already_told(kind: str, today: dt.date, rules: dict[int, RuleValues], default: RuleValues) -> Q:
+    """A delivery of this item at its current light: ever (green/yellow), or within the
+    red repeat interval of the item's jurisdiction (its own light rule, else the default).
+    """
+    told = Delivery.objects.filter(item_kind=kind, item_id=OuterRef("pk"))
+    once = Exists(told.filter(level=OuterRef("light"), level__in=[Light.GREEN, Light.YELLOW]))
+
+    def red_within(rule: RuleValues) -> Q:
+        since = today - dt.timedelta(days=rule.red_repeat_days)
+        return Q(light=Light.RED) & Q(Exists(told.filter(level=Light.RED, day__gt=since)))
+
+    return Q(once) | per_jurisdiction_q(rules, default, red_within, SPECS[kind].jurisdiction)
 
 
 def due_queryset(kind: str, today: dt.date, rows: QuerySet | None = None) -> QuerySet:
     """Items of ``kind`` with a light and no reminder yet for it (a database query)."""
-    from zhenggai.supervision.lights import base_queryset
-
     rows = base_queryset(kind) if rows is None else rows
-    rule = RuleValues.defaults()
+    rules = rules_by_jurisdiction()
     return (
-        annotate_lights(rows, today, kind)
+        annotate_lights(rows, today, kind, rules)
         .filter(light__in=LEVELS)
-        .exclude(already_told(kind, today, rule))
+        .exclude(already_told(kind, today, rules, RuleValues.defaults()))
     )
 
 
