@@ -113,3 +113,17 @@ def test_overview_and_home_show_the_ranking(world: World, as_user) -> None:
     home = as_user("office").get(url("web:home")).context["sections"]
     units = next(s for s in home if s.key == "units")
     assert [row.pk for row in units.rows][:3] == [ids["三逾期"], ids["两逾期新"], ids["两逾期"]]
+
+
+def test_overview_ranked_is_one_list_naming_each_round(world: World, as_user) -> None:
+    _province(world)
+    client = as_user("office")
+    by_round = client.get(url("web:overview"))
+    titles = [title for title, _ in by_round.context["groups"]]
+    assert titles[0] == "2027年两逾期新局轮" and len(titles) == len(set(titles)) == 6
+    ranked = client.get(url("web:overview", query="sort=overdue"))
+    [(title, rows)] = ranked.context["groups"]
+    assert title == "各轮次被巡察单位,逾期措施多的在前" and len(rows) == 7
+    body = ranked.content.decode()
+    assert body.count('<section class="panel"') == 1
+    assert "2024年三逾期局轮 · " in body and "2027年两逾期新局轮 · " in body

@@ -9,6 +9,7 @@ from django.db.models import ExpressionWrapper, F, FloatField
 from django.db.models.functions import NullIf
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from zhenggai.accounts.models import Role
@@ -23,6 +24,12 @@ SORTS = {
     "": ("-round__year", "round__name", "unit__name"),
     "overdue": None,
     "rate": (F("rate_order").asc(nulls_last=True), "-round__year", "unit__name"),
+}
+
+
+SORT_TITLES = {
+    "overdue": _("各轮次被巡察单位,逾期措施多的在前"),
+    "rate": _("各轮次被巡察单位,完成率低的在前"),
 }
 
 
@@ -52,4 +59,19 @@ def overview(request: HttpRequest) -> HttpResponse:
         page = paginate(request, rows)
         for row in page:
             row.rate = completion_rate(row.problems_done, row.problems_partial, row.problems_total)
-    return render(request, "web/overview.html", {"page": page, "sort": sort})
+    context = {"page": page, "sort": sort, "groups": _groups(list(page), sort)}
+    return render(request, "web/overview.html", context)
+
+
+def _groups(rows: list[Any], sort: str) -> list[tuple[str, list[Any]]]:
+    """By round, in the default order; one ranked list, each row naming its round, when
+    sorted across rounds (grouping a ranking by round would split it into one-row tables).
+    """
+    if sort:
+        return [(str(SORT_TITLES[sort]), rows)]
+    groups: list[tuple[str, list[Any]]] = []
+    for row in rows:
+        if not groups or groups[-1][1][-1].round_id != row.round_id:
+            groups.append((row.round.name, []))
+        groups[-1][1].append(row)
+    return groups
