@@ -56,6 +56,22 @@ def choice_label(choices: type[models.Choices], value: Any) -> str:
 _DOT = '<span class="light light--{}"><span class="dot" aria-hidden="true"></span>{}</span>'
 
 
+def cn_date(value: dt.date | dt.datetime | None) -> str:
+    """2020年3月27日 — dates in running text, without leading zeros."""
+    if value is None:
+        return ""
+    day = local_date(value)
+    return _("%(y)d年%(m)d月%(d)d日") % {"y": day.year, "m": day.month, "d": day.day}
+
+
+def cn_datetime(value: dt.datetime | None) -> str:
+    """2020年3月27日 14:05, in the local time zone."""
+    if value is None:
+        return ""
+    local = timezone.localtime(value)
+    return f"{cn_date(local)} {local:%H:%M}"
+
+
 def local_date(value: dt.date | dt.datetime) -> dt.date:
     """The day of ``value`` in the local time zone (Asia/Shanghai) for an aware datetime."""
     if isinstance(value, dt.datetime):

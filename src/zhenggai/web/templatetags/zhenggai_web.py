@@ -7,8 +7,6 @@ from typing import Any
 
 from django import template
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from zhenggai.web import cells, clock, links, tables
 
@@ -18,10 +16,7 @@ register = template.Library()
 @register.filter
 def cn_date(value: dt.date | dt.datetime | None) -> str:
     """2020年3月27日 — dates in running text, without leading zeros."""
-    if value is None:
-        return ""
-    day = cells.local_date(value)
-    return _("%(y)d年%(m)d月%(d)d日") % {"y": day.year, "m": day.month, "d": day.day}
+    return cells.cn_date(value)
 
 
 @register.filter
@@ -32,10 +27,8 @@ def iso_date(value: dt.date | dt.datetime | None) -> str:
 
 @register.filter
 def cn_datetime(value: dt.datetime | None) -> str:
-    if value is None:
-        return ""
-    local = timezone.localtime(value)
-    return f"{cn_date(local)} {local:%H:%M}"
+    """2020年3月27日 14:05, in the local time zone."""
+    return cells.cn_datetime(value)
 
 
 @register.simple_tag

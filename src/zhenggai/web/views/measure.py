@@ -19,6 +19,7 @@ from zhenggai.accounts.permissions import get_evidence_for, get_measure_for
 from zhenggai.audit.log import record
 from zhenggai.ledger.models import Evidence, Measure, MeasureKind, MeasureStatus
 from zhenggai.web.forms import ACCEPT, TextForm, files_help
+from zhenggai.web.story import timeline_html
 from zhenggai.web.views.actions import SPEC_BY_KEY, available_actions
 
 
@@ -79,7 +80,7 @@ def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "inspection": measure.inspection,
         "supporting": list(measure.supporting_departments.all()),
         "milestones": list(measure.milestones.all()),
-        "timeline": timeline(updates, reviews),
+        "timeline_html": timeline_html(timeline(updates, reviews)),
         "loose_evidence": files.get(None, []),
         "next_step": next_step(measure),
         "actions": [a for a in actions if a.key != "progress"],
