@@ -252,3 +252,21 @@ def test_error_bodies(world: World, api_as: Any, path: str, status: int, code: s
     assert response["Content-Type"].startswith("application/json")
     error = response.json()["error"]
     assert error["code"] == code and error["message_zh"] and error["message_en"]
+
+
+def test_one_measure_and_its_light_come_in_one_query(world: World, api_as: Any) -> None:
+    """Reading one measure reads the measure table once: the light is a column of that
+    query, not a second look-up (and stays the same as the list's light)."""
+    from django.test.utils import CaptureQueriesContext
+
+    measures = populate(world)
+    client = api_as("coordinator")
+    pk = measures["overdue"].pk
+    with CaptureQueriesContext(connection) as captured:
+        body = client.get(f"/measures/{pk}").json()
+    reads = [q["sql"] for q in captured.captured_queries if 'FROM "ledger_measure"' in q["sql"]]
+    assert len(reads) == 1, reads
+    assert body["light"] == {"color": "red", "days_left": -3}
+    listed = client.get(f"/measures?inspection={world.a.inspection.pk}&limit=50").json()
+    [row] = [m for m in listed["items"] if m["id"] == pk]
+    assert row["light"] == body["light"]

@@ -307,3 +307,42 @@ def test_every_tab_escapes_what_people_typed(world: World, as_user, tab: str) ->
     # Every cell carries its column's name for the narrow-screen card layout.
     body = html.split("<tbody>")[1]
     assert body.count("<td ") == body.count('<td data-label="')
+
+
+def test_filter_choices_are_the_unit_s_categories_departments_and_leaders(world: World) -> None:
+    """One query gives what the three ORM queries gave: labels as ``str()``, the unit's
+    own departments in tree order, its leaders by name, nothing of unit B."""
+    from zhenggai.accounts.models import Organisation, OrganisationKind
+    from zhenggai.web.queries import filter_choices
+
+    a = world.a
+    second = plan.add_category(inspection=a.inspection, title="财务管理方面")
+    world.leader2.display_name = ""  # shown by user name, as str(user) does
+    world.leader2.save()
+
+    choices = filter_choices(a.inspection.pk, a.org.pk)
+
+    categories = list(a.inspection.categories.order_by("position"))
+    assert choices.categories == [(c.pk, str(c)) for c in categories]
+    assert choices.categories[-1] == (second.pk, f"{second.number}. 财务管理方面")
+    departments = Organisation.objects.filter(
+        parent=a.org, kind=OrganisationKind.DEPARTMENT
+    ).order_by("path")
+    assert choices.departments == [(d.pk, d.name) for d in departments]
+    assert {pk for pk, _ in choices.departments}.isdisjoint(
+        d.pk for d in world.b.departments.values()
+    )
+    assert choices.leaders == sorted(
+        [(world.leader.pk, "leader"), (world.leader2.pk, "leader2")], key=lambda c: c[1]
+    )
+    assert world.outsider_leader.pk not in {pk for pk, _ in choices.leaders}
+
+
+def test_filter_bar_offers_the_choices(world: World, as_user) -> None:
+    response = as_user("coordinator").get(url("web:ledger", world.a.inspection.pk))
+    form = response.context["form"]
+    leaders = [pk for pk, _ in form.fields["leader"].choices]
+    assert leaders == ["", world.leader.pk, world.leader2.pk]
+    assert [label for _, label in form.fields["department"].choices][1:] == ["综合处", "信息中心"]
+    html = response.content.decode()
+    assert f'<option value="{world.leader2.pk}">leader2</option>' in html

@@ -143,7 +143,7 @@ def measure_page(
 
 
 def ledger_head(run: Run, t: Target) -> None:
-    """The inspection and the filter choices (categories, departments, leaders)."""
+    """The inspection and the filter choices (categories, departments, leaders: one query)."""
     run(
         "SELECT i.*, un.name, r.name FROM ledger_inspection i JOIN accounts_organisation un "
         "ON un.id = i.unit_id "
@@ -151,18 +151,14 @@ def ledger_head(run: Run, t: Target) -> None:
         [t.inspection],
     )
     run(
-        "SELECT id, number, title FROM ledger_category WHERE inspection_id = %s ORDER BY position",
-        [t.inspection],
-    )
-    run(
-        "SELECT id, name FROM accounts_organisation WHERE parent_id = %s AND kind = 'department'",
-        [t.unit],
-    )
-    run(
-        "SELECT DISTINCT u.id, u.display_name FROM accounts_user u JOIN accounts_membership "
-        "ms ON ms.user_id = u.id "
-        "WHERE ms.organisation_id = %s AND ms.role = 'leader'",
-        [t.unit],
+        "SELECT 0, id, number || '. ' || title, '', position FROM ledger_category "
+        "WHERE inspection_id = %s "
+        "UNION ALL SELECT 1, id, name, path, 0 FROM accounts_organisation "
+        "WHERE parent_id = %s AND kind = 'department' "
+        "UNION ALL SELECT DISTINCT 2, u.id, u.display_name, '', 0 FROM accounts_user u "
+        "JOIN accounts_membership ms ON ms.user_id = u.id "
+        "WHERE ms.organisation_id = %s AND ms.role = 'leader' ORDER BY 1, 5, 4, 3, 2",
+        [t.inspection, t.unit, t.unit],
     )
 
 

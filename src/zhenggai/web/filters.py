@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhenggai.ledger.models import Inspection, Measure, MeasureStatus, Problem, ProblemStatus
 from zhenggai.web.lights import light_rank_expression, overdue_q
-from zhenggai.web.queries import problems_having, unit_departments, unit_leaders
+from zhenggai.web.queries import filter_choices, problems_having
 from zhenggai.web.widgets import FastSelect
 
 TABS = {
@@ -55,17 +55,12 @@ class LedgerFilterForm(forms.Form):
     def __init__(self, data: Any, *, inspection: Inspection, tab: str) -> None:
         super().__init__(data)
         everything = [("", _("全部"))]
-        self.fields["category"].choices = everything + [
-            (c.pk, f"{c.number}. {c.title}") for c in inspection.categories.all()
-        ]
+        choices = filter_choices(inspection.pk, inspection.unit_id)
+        self.fields["category"].choices = everything + choices.categories
         statuses = ProblemStatus.choices if tab == "problems" else MeasureStatus.choices
         self.fields["status"].choices = everything + list(statuses)
-        self.fields["department"].choices = everything + [
-            (d.pk, d.name) for d in unit_departments(inspection.unit_id)
-        ]
-        self.fields["leader"].choices = everything + [
-            (u.pk, str(u)) for u in unit_leaders(inspection.unit_id)
-        ]
+        self.fields["department"].choices = everything + choices.departments
+        self.fields["leader"].choices = everything + choices.leaders
         if tab in ("problems", "responsibility"):
             del self.fields["sort"]  # problems keep their order; responsibility groups by leader
 

@@ -105,8 +105,13 @@ def list_measures(request: HttpRequest, query: Query[MeasureQuery]) -> Any:
 
 @router.get("/measures/{pk}", response=responses({200: MeasureOut}))
 def get_measure(request: HttpRequest, response: HttpResponse, pk: int = PK) -> Measure:
-    """One measure; the ``ETag`` header (``W/"<version>"``) is what PATCH needs in If-Match."""
-    return with_etag(response, get_measure_for(auth_user(request), pk))
+    """One measure; the ``ETag`` header (``W/"<version>"``) is what PATCH needs in If-Match.
+
+    Its light comes in the same query as the measure.
+    """
+    today = clock.today()
+    measure = get_measure_for(auth_user(request), pk, annotate=lambda rows: annotate(rows, today))
+    return with_etag(response, measure)
 
 
 @router.post("/measures", response=responses({201: MeasureOut}))
