@@ -157,3 +157,28 @@ def test_approval_and_closure_wait_for_open_flags_whatever_the_way_in(flagged: W
     workflow.close_measure(measure=m2, actor=flagged.secretary, approve=True, reason="销号")
     m2.refresh_from_db()
     assert m2.status == MeasureStatus.CLOSED
+
+
+def test_measure_flags_carry_their_anchor_in_the_one_query(flagged: World) -> None:
+    """The measure page's flags name the anchor and the dismisser from the flags' own query
+    (no query per flag), exactly as the related rows would."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    m2, m3 = flagged.a.measures[1], flagged.a.measures[2]
+    dismiss_flag(flags_for_measure(m2)[0], flagged.coordinator, "同一项制度修订")
+    flagged.coordinator.display_name = ""
+    flagged.coordinator.save()
+    for measure in (m2, m3):
+        with CaptureQueriesContext(connection) as captured:
+            views = view_flags(flags_for_measure(measure))
+        assert len(captured.captured_queries) == 1
+        related = Flag.objects.select_related("problem", "measure", "dismissed_by").filter(
+            pk__in=[v.id for v in views]
+        )
+        expected = view_flags(list(related.order_by("position", "id")))
+        assert [(v.where, v.problem, v.measure, v.dismissed_by) for v in views] == [
+            (v.where, v.problem, v.measure, v.dismissed_by) for v in expected
+        ]
+    assert (views[0].where, views[0].dismissed_by) == ("问题(1)第2项", "coordinator")
+    assert view_flags(flags_for_measure(m2, open_only=True)) == []

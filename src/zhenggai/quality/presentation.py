@@ -160,6 +160,27 @@ def _base(rule_id: str, severity: str) -> dict[str, Any]:
     }
 
 
+def anchor_of(flag: Flag) -> tuple[str | None, int | None, str]:
+    """The anchor's problem number and measure position, and who dismissed the flag.
+
+    Read from the columns :func:`~zhenggai.quality.selectors.flags_for_measure` adds
+    when they are there, else from the related rows (``select_related`` by the caller).
+    """
+    values = flag.__dict__
+    if "problem_number" in values:
+        problem = values["problem_number"] if flag.problem_id else None
+        measure = values["measure_position"] if flag.measure_id else None
+        return problem, measure, values["dismissed_by_name"] or ""
+    problem = flag.problem.number if flag.problem_id else None
+    measure = flag.measure.position if flag.measure_id else None
+    dismissed_by = flag.dismissed_by
+    return (
+        problem,
+        measure,
+        (dismissed_by.display_name or dismissed_by.username) if dismissed_by else "",
+    )
+
+
 def view_flags(flags: Sequence[Flag], user: Any = None) -> list[FlagView]:
     """Template data for stored flags; with ``user``, links only to measures they may see."""
     from zhenggai.quality.services import can_dismiss_flag
@@ -170,9 +191,7 @@ def view_flags(flags: Sequence[Flag], user: Any = None) -> list[FlagView]:
         visible = set(visible_measures(user).filter(pk__in=ids).values_list("pk", flat=True))
     views = []
     for flag in flags:
-        problem = flag.problem.number if flag.problem_id else None
-        measure = flag.measure.position if flag.measure_id else None
-        dismissed_by = flag.dismissed_by
+        problem, measure, dismissed_by = anchor_of(flag)
         views.append(
             FlagView(
                 id=flag.pk,
@@ -188,9 +207,7 @@ def view_flags(flags: Sequence[Flag], user: Any = None) -> list[FlagView]:
                 status=flag.status,
                 status_label=str(FlagStatus(flag.status).label),
                 is_current=flag.is_current,
-                dismissed_by=(dismissed_by.display_name or dismissed_by.username)
-                if dismissed_by
-                else "",
+                dismissed_by=dismissed_by,
                 dismissed_at=flag.dismissed_at,
                 dismiss_reason=flag.dismiss_reason,
                 can_dismiss=user is not None and flag.is_open and can_dismiss_flag(user, flag),

@@ -7,6 +7,7 @@ import os
 import platform
 import sqlite3
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,9 @@ def machine() -> dict[str, str]:
     info = {
         "nproc": str(os.cpu_count()),
         "python": platform.python_version(),
+        # Which CPython build ran the server and the floor: an optimised (PGO/LTO) build
+        # runs the same pages markedly faster (docs/deployment.md).
+        "interpreter": os.path.realpath(sys._base_executable),
         "django": django.get_version(),
         "sqlite": sqlite3.sqlite_version,
         "os": platform.platform(),
@@ -90,6 +94,12 @@ def table(payload: dict[str, Any]) -> str:
             f"Machine load average (1 min) {payload['load_average_before']} before and "
             f"{payload['load_average_after']} after the page timings, on "
             f"{payload['machine']['nproc']} CPUs shared with other work.",
+            "",
+        ]
+    if payload["machine"].get("interpreter"):
+        lines += [
+            f"Server and floor ran on CPython {payload['machine']['python']} "
+            f"(`{payload['machine']['interpreter']}`).",
             "",
         ]
     if payload.get("synth_seconds"):
