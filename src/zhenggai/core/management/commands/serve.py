@@ -11,7 +11,12 @@ from django.core.management.base import BaseCommand, CommandParser
 def run_gunicorn(*, host: str, port: int, workers: int, threads: int) -> None:
     from gunicorn.app.base import BaseApplication
 
+    from zhenggai.core.warmup import prepare_for_fork
     from zhenggai.wsgi import application
+
+    # The workers are forked from this process: give them the templates, URL tables and
+    # catalogues already loaded, in a frozen heap (zhenggai.core.warmup).
+    prepare_for_fork()
 
     class Server(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:
