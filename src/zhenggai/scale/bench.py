@@ -328,7 +328,7 @@ CASES = [
         "ledger: overdue",
         "coordinator",
         _ledger("?overdue=on"),
-        F.ledger("AND m.deadline < %s AND m.status <> 'closed'", lambda t: [t.today]),
+        F.ledger(f"AND {F.OVERDUE}", lambda t: [t.today, t.today]),
     ),
     Case(
         "ledger: sort by light",
@@ -360,7 +360,7 @@ CASES = [
         "API: unit ledger, overdue",
         "coordinator",
         lambda t: f"/api/v1/measures?inspection={t.inspection}&overdue=true&limit={F.PAGE}",
-        F.api_measures("AND m.deadline < %s AND m.status <> 'closed'", lambda t: [t.today]),
+        F.api_measures(f"AND {F.OVERDUE}", lambda t: [t.today, t.today]),
     ),
     Case("API: measure", "coordinator", lambda t: f"/api/v1/measures/{t.measure}", F.api_measure),
 ]

@@ -41,7 +41,8 @@ OPEN_FLAGS = (
 )
 
 MEASURE_COLUMNS = f"""
-SELECT m.id, m.position, m.text, m.kind, m.status, m.deadline, m.version, p.number, p.text,
+SELECT m.id, m.position, m.text, m.kind, m.status, m.deadline, m.extended_deadline, m.version,
+       p.number, p.text,
        c.title, u.display_name, d.name, un.name,
        (SELECT pu.text FROM ledger_progressupdate pu WHERE pu.measure_id = m.id
          ORDER BY pu.created_at DESC, pu.id DESC LIMIT 1),
@@ -55,8 +56,16 @@ SELECT m.id, m.position, m.text, m.kind, m.status, m.deadline, m.version, p.numb
 """
 
 LIGHT_ORDER = (
-    "CASE WHEN m.status = 'closed' THEN 4 WHEN m.deadline < %s THEN 0 "
-    "WHEN m.deadline <= %s THEN 1 WHEN m.status = 'draft' THEN 3 ELSE 2 END"
+    "CASE WHEN m.status = 'closed' THEN 4 WHEN COALESCE(m.extended_deadline, m.deadline) < %s "
+    "THEN 0 WHEN COALESCE(m.extended_deadline, m.deadline) <= %s THEN 1 "
+    "WHEN m.status = 'draft' THEN 3 ELSE 2 END"
+)
+
+#: 逾期: past the effective deadline (an approved extension, else the original), not closed;
+#: two parameters (the day, twice), written so that each branch can use an index.
+OVERDUE = (
+    "m.status <> 'closed' AND ((m.extended_deadline IS NULL AND m.deadline < %s) "
+    "OR m.extended_deadline < %s)"
 )
 
 
@@ -190,11 +199,10 @@ def problems_tab(run: Run, t: Target) -> None:
         " (SELECT COUNT(*) FROM ledger_measure m WHERE m.problem_id = p.id),"
         " (SELECT COUNT(*) FROM ledger_measure m WHERE m.problem_id = p.id AND m.status = "
         "'closed'),"
-        " (SELECT COUNT(*) FROM ledger_measure m WHERE m.problem_id = p.id AND m.deadline < "
-        "%s AND m.status <> 'closed')"
+        f" (SELECT COUNT(*) FROM ledger_measure m WHERE m.problem_id = p.id AND {OVERDUE})"
         " FROM ledger_problem p JOIN ledger_category c ON c.id = p.category_id"
         f" WHERE p.inspection_id = %s ORDER BY p.position LIMIT {PAGE}",
-        [t.today, t.inspection],
+        [t.today, t.today, t.inspection],
     )
 
 

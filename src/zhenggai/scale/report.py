@@ -96,10 +96,10 @@ def table(payload: dict[str, Any]) -> str:
             f"{payload['machine']['nproc']} CPUs shared with other work.",
             "",
         ]
-    if payload["machine"].get("interpreter"):
+    machine = payload.get("machine", {})
+    if machine.get("interpreter"):
         lines += [
-            f"Server and floor ran on CPython {payload['machine']['python']} "
-            f"(`{payload['machine']['interpreter']}`).",
+            f"Server and floor ran on CPython {machine['python']} (`{machine['interpreter']}`).",
             "",
         ]
     if payload.get("synth_seconds"):
