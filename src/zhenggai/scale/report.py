@@ -163,7 +163,7 @@ def write_docs(results_dir: Path, doc: Path) -> None:
         m = payloads[-1]["machine"]
         body += [
             f"Machine: {m.get('nproc')} CPUs ({m.get('cpu', '?')}), {m.get('memory', '?')} memory, "
-            f"{m.get('os', '')}; Python {m.get('python')}, Django {m.get('django')}, "
+            f"{m.get('os', '')}; CPython as named under each table, Django {m.get('django')}, "
             f"PostgreSQL {m.get('postgresql')}, SQLite {m.get('sqlite')}. Server: gunicorn, "
             f"{payloads[-1].get('server', '2 workers × 4 threads')}, on the same machine as "
             "the database "
