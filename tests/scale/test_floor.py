@@ -65,3 +65,19 @@ def test_percentile_and_table() -> None:
     }
     text = report.table(payload)
     assert "| ledger | 10.0 | 20.0 |" in text and "met" in text
+
+
+def test_the_load_never_writes_to_the_benchmarked_measure(target) -> None:
+    """Its progress reports would lengthen the measure page's story run after run."""
+    from zhenggai.ledger.models import Measure, MeasureStatus
+    from zhenggai.scale.load import writable_measures
+
+    chosen, _people = target
+    Measure.objects.filter(pk=chosen.measure).update(
+        status=MeasureStatus.IN_PROGRESS, lead_department_id=chosen.department
+    )
+    writable = writable_measures(run, chosen)
+    assert writable and chosen.measure not in writable
+    assert set(
+        Measure.objects.filter(pk__in=writable).values_list("lead_department_id", flat=True)
+    ) == {chosen.department}
