@@ -88,6 +88,14 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.display_name or self.username
 
+    @staticmethod
+    def label_sql(alias: str) -> str:
+        """``str(user)`` as an SQL expression over the user table aliased ``alias``."""
+        return (
+            f"CASE WHEN {alias}.display_name = '' THEN {alias}.username "
+            f"ELSE {alias}.display_name END"
+        )
+
     def set_password(self, raw_password: str | None) -> None:
         super().set_password(raw_password)
         self.password_changed_at = timezone.now()

@@ -49,8 +49,7 @@ def flags_for_measure(measure: Measure, *, open_only: bool = False) -> list[Flag
     # ``involved`` as a subquery, not a join: no duplicates to remove, a simpler plan.
     sql = (
         "SELECT f.*, p.number AS problem_number, m.position AS measure_position, "
-        "CASE WHEN u.display_name = '' THEN u.username ELSE u.display_name END "
-        "AS dismissed_by_name "
+        f"{User.label_sql('u')} AS dismissed_by_name "
         f"FROM {flag} f LEFT JOIN {problem} p ON p.id = f.problem_id "
         f"LEFT JOIN {measure_table} m ON m.id = f.measure_id "
         f"LEFT JOIN {user} u ON u.id = f.dismissed_by_id "

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import groupby
+from operator import attrgetter
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -69,9 +71,4 @@ def _groups(rows: list[Any], sort: str) -> list[tuple[str, list[Any]]]:
     """
     if sort:
         return [(str(SORT_TITLES[sort]), rows)]
-    groups: list[tuple[str, list[Any]]] = []
-    for row in rows:
-        if not groups or groups[-1][1][-1].round_id != row.round_id:
-            groups.append((row.round.name, []))
-        groups[-1][1].append(row)
-    return groups
+    return [(rnd.name, list(group)) for rnd, group in groupby(rows, key=attrgetter("round"))]
