@@ -300,3 +300,34 @@ def test_production_settings_refuse_production_mode_off(tmp_path: Path) -> None:
     assert result.returncode != 0
     assert "ZHENGGAI_PRODUCTION_MODE" in result.stderr
     assert not (tmp_path / "data" / "secret_key").exists()
+
+
+def database_setting(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """The default database's connection settings as a fresh process reads them."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("ZHENGGAI_", "DJANGO_"))}
+    clean.update(
+        {
+            "ZHENGGAI_DATA_DIR": str(tmp_path / "data"),
+            "DJANGO_SETTINGS_MODULE": "zhenggai.settings.base",
+            **env,
+        }
+    )
+    code = (
+        "from django.conf import settings; d = settings.DATABASES['default']; "
+        "print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code], env=clean, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_postgres_connections_are_kept_an_hour_and_checked(tmp_path: Path) -> None:
+    url = "postgres://zg@db.internal:5432/zhenggai"
+    kept = database_setting(tmp_path, ZHENGGAI_DATABASE_URL=url)
+    assert kept.returncode == 0, kept.stderr
+    assert kept.stdout.split() == ["3600", "True"]
+    shorter = database_setting(tmp_path, ZHENGGAI_DATABASE_URL=url, ZHENGGAI_DB_CONN_MAX_AGE="0")
+    assert shorter.stdout.split() == ["0", "True"]
+    bad = database_setting(tmp_path, ZHENGGAI_DATABASE_URL=url, ZHENGGAI_DB_CONN_MAX_AGE="-1")
+    assert bad.returncode != 0
+    assert "ZHENGGAI_DB_CONN_MAX_AGE" in bad.stderr

@@ -90,7 +90,16 @@ TEMPLATES = [
 
 DATABASE_URL = env_database_url("ZHENGGAI_DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # Each gunicorn thread keeps its connection (and the statements prepared on it) for
+    # ZHENGGAI_DB_CONN_MAX_AGE seconds; a health check before its first use in a request
+    # replaces a connection the server dropped (docs/deployment.md, Connections).
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL,
+            conn_max_age=env_int("ZHENGGAI_DB_CONN_MAX_AGE", 3600, minimum=0),
+            conn_health_checks=True,
+        )
+    }
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
         "ZHENGGAI_DB_PREPARED_STATEMENTS", True
     ):

@@ -88,7 +88,9 @@ class Command(BaseCommand):
         self.log(f"{db.kind} {bench.label(db.measures)}: {counts}")
         payload["load_average_before"] = round(os.getloadavg()[0], 1)
         with bench.server(db, options["workers"], options["threads"]) as port:
-            results = bench.run_cases(db, port, target, people, options["reps"], self.log)
+            results = bench.run_cases(
+                db, port, target, people, options["reps"], self.log, options["threads"]
+            )
             payload["cases"] = [dataclasses.asdict(r) for r in results]
             if options["load_users"]:
                 self.log(f"load: {options['load_users']} users for {options['load_seconds']} s")
