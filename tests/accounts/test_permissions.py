@@ -117,6 +117,29 @@ def test_scoped_querysets(ledger: Ledger, persona: str) -> None:
     assert set(visible_rounds(user).values_list("pk", flat=True)) == expected_rounds
 
 
+def _opens(get, user, pk: int) -> bool:
+    try:
+        get(user, pk)
+    except Http404:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("persona", VISIBILITY)
+def test_pages_open_exactly_what_the_querysets_show(ledger: Ledger, persona: str) -> None:
+    """get_measure_for / get_inspection_for decide on the loaded row (read by key); they
+    must open exactly the rows of visible_measures / visible_inspections."""
+    world = ledger.world
+    user = getattr(world, persona)
+    measures, _, units = VISIBILITY[persona]
+    every = ledger.ids("a_measures", "b_measures", "m3", "m4")
+    opened = {pk for pk in every if _opens(get_measure_for, user, pk)}
+    assert opened == ledger.ids(*measures)
+    inspections = {world.a.inspection.pk: "a", world.b.inspection.pk: "b"}
+    opened_units = {u for pk, u in inspections.items() if _opens(get_inspection_for, user, pk)}
+    assert opened_units == set(units)
+
+
 def test_querysets_have_no_duplicates_for_a_lead_and_supporting_department(ledger: Ledger) -> None:
     world = ledger.world
     both = make_user("two_departments")

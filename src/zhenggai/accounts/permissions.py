@@ -23,6 +23,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from zhenggai.accounts.models import Membership, Organisation, OrganisationKind, Role
+from zhenggai.core.db import ByKey
 
 if TYPE_CHECKING:
     from zhenggai.accounts.models import User
@@ -301,6 +302,32 @@ def _deny_or_404(visible: bool) -> None:
     raise PermissionDenied
 
 
+MEASURE_RELATED = ("inspection__unit", "problem__category", "responsible_leader", "lead_department")
+
+
+def _measure_query(pk: int) -> QuerySet[Measure]:
+    from zhenggai.ledger.models import Measure
+
+    return Measure.objects.select_related(*MEASURE_RELATED).filter(pk=pk)
+
+
+#: The measure with its problem, category, unit and people, by id (the measure page).
+_MEASURE = ByKey(_measure_query)
+
+
+def _sees_measure(user: User | Any, measure: Measure) -> bool:
+    """:func:`visible_measures`'s rule, decided on a loaded measure (its unit loaded)."""
+    scope = scope_of(user)
+    unit = measure.inspection.unit
+    if unit.pk in scope.unit_roles or _office_over(scope, unit.path):
+        return True
+    if not scope.department_ids:
+        return False
+    return measure.lead_department_id in scope.department_ids or (
+        measure.supporting_departments.filter(pk__in=scope.department_ids).exists()
+    )
+
+
 def get_measure_for(
     user: User | Any,
     pk: int,
@@ -310,14 +337,18 @@ def get_measure_for(
 ) -> Measure:
     """The measure if ``user`` sees it (else 404) and may do ``action`` (else 403).
 
-    ``annotate`` adds columns to the same query (the API's light, for one).
+    Without ``annotate`` the measure is read by key (compiled once) and seeing it is
+    decided on the row by :func:`visible_measures`'s rule; ``annotate`` adds columns to
+    the scoped query instead (the API's light, for one).
     """
-    rows = visible_measures(user).select_related(
-        "inspection__unit", "problem__category", "responsible_leader", "lead_department"
-    )
-    if annotate is not None:
-        rows = annotate(rows)
-    measure = rows.filter(pk=pk).first()
+    if annotate is None:
+        measure = _MEASURE.get(pk)
+        if measure is not None and not _sees_measure(user, measure):
+            measure = None
+    else:
+        measure = (
+            annotate(visible_measures(user).select_related(*MEASURE_RELATED)).filter(pk=pk).first()
+        )
     if measure is None:
         raise Http404
     if action != Action.VIEW and not can_on_measure(user, action, measure):
@@ -334,9 +365,24 @@ def get_problem_for(user: User | Any, pk: int) -> Problem:
     return problem
 
 
+def _inspection_query(pk: int) -> QuerySet[Inspection]:
+    from zhenggai.ledger.models import Inspection
+
+    return Inspection.objects.select_related("unit", "round").filter(pk=pk)
+
+
+#: The inspection with its unit and round, by id: every ledger page starts with it.
+_INSPECTION = ByKey(_inspection_query)
+
+
 def get_inspection_for(user: User | Any, pk: int, action: Action = Action.VIEW) -> Inspection:
-    inspection = visible_inspections(user).select_related("unit", "round").filter(pk=pk).first()
-    if inspection is None:
+    """The inspection if ``user`` sees it (else 404) and may do ``action`` (else 403).
+
+    Seeing it is decided on the loaded row by the same rule as :func:`visible_inspections`
+    (``can_on_inspection(…, VIEW)``), so the query is one by key, compiled once.
+    """
+    inspection = _INSPECTION.get(pk)
+    if inspection is None or not can_on_inspection(user, Action.VIEW, inspection):
         raise Http404
     if action != Action.VIEW and not can_on_inspection(user, action, inspection):
         raise PermissionDenied
