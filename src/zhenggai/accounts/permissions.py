@@ -206,6 +206,26 @@ def visible_problems(user: User | Any) -> QuerySet[Problem]:
     return Problem.objects.filter(q)
 
 
+def inspection_measures(user: User | Any, inspection: Inspection) -> QuerySet[Measure]:
+    """The measures of ``inspection`` that ``user`` sees (the inspection already opened
+    with :func:`get_inspection_for`). Whole-unit readers see all of them, so their query
+    carries no scope condition — less for the ORM to compile and the database to run."""
+    from zhenggai.ledger.models import Measure
+
+    if sees_whole_unit(user, inspection.unit):
+        return Measure.objects.filter(inspection=inspection)
+    return visible_measures(user).filter(inspection=inspection)
+
+
+def inspection_problems(user: User | Any, inspection: Inspection) -> QuerySet[Problem]:
+    """The problems of ``inspection`` that ``user`` sees, like :func:`inspection_measures`."""
+    from zhenggai.ledger.models import Problem
+
+    if sees_whole_unit(user, inspection.unit):
+        return Problem.objects.filter(inspection=inspection)
+    return visible_problems(user).filter(inspection=inspection)
+
+
 def sees_whole_unit(user: User | Any, unit: Organisation | int) -> bool:
     """True for unit-level roles and the office above it; false for department users."""
     unit_id = unit if isinstance(unit, int) else unit.pk

@@ -15,6 +15,7 @@ from zhenggai.accounts.permissions import (
     get_inspection_for,
     get_measure_for,
     get_problem_for,
+    inspection_measures,
     visible_measures,
 )
 from zhenggai.api import clock
@@ -229,5 +230,5 @@ def inspection_lights(request: HttpRequest, pk: int = PK) -> dict[str, Any]:
     """How many of the measures the caller sees in the inspection have each light."""
     user = auth_user(request)
     inspection = get_inspection_for(user, pk)
-    rows = visible_measures(user).filter(inspection=inspection)
+    rows = inspection_measures(user, inspection)
     return {"inspection": inspection.pk, **light_counts(rows, clock.today())}

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET
 from zhenggai.accounts.models import Role
 from zhenggai.accounts.permissions import (
     get_inspection_for,
+    inspection_measures,
     sees_whole_unit,
     visible_inspections,
     visible_measures,
@@ -259,7 +260,7 @@ def _grouped(measures: QuerySet, field_name: str, today: dt.date) -> list[dict[s
 
 
 def unit_charts(inspection: Inspection, user: Any, today: dt.date) -> list[Chart]:
-    measures = visible_measures(user).filter(inspection=inspection)
+    measures = inspection_measures(user, inspection)
     cols = [_("合计"), _("已销号"), _("逾期"), _("已延期")]
     charts = []
     groups = [

@@ -14,11 +14,12 @@ from django.views.decorators.http import require_GET
 from zhenggai.accounts.permissions import (
     get_inspection_for,
     get_problem_for,
+    inspection_measures,
+    inspection_problems,
     scope_of,
     sees_whole_unit,
     visible_inspections,
     visible_measures,
-    visible_problems,
 )
 from zhenggai.core.db import planned_each_time
 from zhenggai.web import clock
@@ -79,11 +80,9 @@ def _rows(
 ) -> Any:
     user, today = request.user, clock.today()
     if tab == "problems":
-        problems = filter_problems(
-            visible_problems(user).filter(inspection=inspection), values, user, today
-        )
+        problems = filter_problems(inspection_problems(user, inspection), values, user, today)
         return with_problem_columns(problems, user, today, whole_unit=whole_unit)
-    measures = filter_measures(visible_measures(user).filter(inspection=inspection), values, today)
+    measures = filter_measures(inspection_measures(user, inspection), values, today)
     if tab == "responsibility":
         measures = measures.order_by(
             "responsible_leader_id",
