@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from zhenggai.web.links import object_url
-from zhenggai.web.widgets import FastSelect
+from zhenggai.web.widgets import FastCheckbox, FastSelect
 
 labels = st.text(alphabet=st.sampled_from(list("问题<>&\"' ab1")), max_size=6)
 values = st.one_of(st.integers(-3, 99), st.text(alphabet="ab<&\"'", max_size=3))
@@ -63,3 +63,49 @@ def test_object_url_follows_the_script_prefix():
     finally:
         set_script_prefix("/")
     assert object_url("web:measure.detail", 7) == "/measures/7/"
+
+
+@given(
+    value=st.one_of(st.none(), st.booleans(), st.text(alphabet="on<&\"'", max_size=3)), attrs=attrs
+)
+def test_fast_checkbox_writes_what_django_checkbox_writes(value, attrs):
+    expected = forms.CheckboxInput().render("field", value, attrs)
+    assert FastCheckbox().render("field", value, attrs) == expected
+
+
+#: The ledger template's loop over the filter bar before ``LedgerFilterForm.bar``.
+FILTER_LOOP = """{% for field in form %}
+    {% if field.name == "overdue" %}
+      <div class="field field--check">
+        {{ field }} <label for="{{ field.id_for_label }}">{{ field.label }}</label>
+      </div>
+    {% else %}
+      <div class="field">
+        <label for="{{ field.id_for_label }}">{{ field.label }}</label>
+        {{ field }}
+      </div>
+    {% endif %}
+  {% endfor %}"""
+
+
+def _tokens(html: str) -> list[str]:
+    return " ".join(html.split()).replace("> <", "><").split("><")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("tab", ["ledger", "problems", "responsibility"])
+@pytest.mark.parametrize(
+    "query",
+    [{}, {"status": "closed", "overdue": "on", "sort": "light"}, {"category": "x", "leader": "9"}],
+)
+def test_the_filter_bar_is_what_the_template_loop_wrote(world, tab, query):
+    from django.template import engines
+
+    from zhenggai.web.filters import LedgerFilterForm
+
+    inspection = world.a.inspection
+    form = LedgerFilterForm({**query, "tab": tab}, inspection=inspection, tab=tab)
+    form.values()
+    loop = engines["django"].from_string(FILTER_LOOP).render({"form": form})
+    assert _tokens(form.bar()) == _tokens(loop)
+    assert ("checked" in form.bar()) == ("overdue" in query)

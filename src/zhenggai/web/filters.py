@@ -12,12 +12,14 @@ from typing import Any
 
 from django import forms
 from django.db.models import F, Q, QuerySet
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from zhenggai.ledger.models import Inspection, Measure, MeasureStatus, Problem, ProblemStatus
 from zhenggai.web.lights import light_rank_expression, overdue_q
 from zhenggai.web.queries import filter_choices, problems_having
-from zhenggai.web.widgets import FastSelect
+from zhenggai.web.widgets import FastCheckbox, FastSelect
 
 TABS = {
     "problems": _("问题清单"),
@@ -49,7 +51,7 @@ class LedgerFilterForm(forms.Form):
     leader = forms.TypedChoiceField(
         label=_("责任领导"), required=False, coerce=int, empty_value=None, widget=FastSelect
     )
-    overdue = forms.BooleanField(label=_("只看逾期"), required=False)
+    overdue = forms.BooleanField(label=_("只看逾期"), required=False, widget=FastCheckbox)
     sort = forms.ChoiceField(label=_("排序"), required=False, choices=SORTS, widget=FastSelect)
 
     def __init__(self, data: Any, *, inspection: Inspection, tab: str) -> None:
@@ -68,6 +70,22 @@ class LedgerFilterForm(forms.Form):
         """The valid filters; an invalid value (a stale bookmark) is ignored, not an error."""
         self.is_valid()
         return {k: v for k, v in self.cleaned_data.items() if v not in (None, "", False)}
+
+    def bar(self) -> SafeString:
+        """The fields of the filter bar, each with its label (the check box after it), as
+        the ledger's template wrote them in a loop — written here because the page is
+        reloaded all day and the loop cost more than the page's filter-choice query."""
+        out = []
+        for field in self:
+            label = (
+                f'<label for="{conditional_escape(field.id_for_label)}">'
+                f"{conditional_escape(field.label)}</label>"
+            )
+            if field.name == "overdue":
+                out.append(f'<div class="field field--check">\n  {field} {label}\n</div>')
+            else:
+                out.append(f'<div class="field">\n  {label}\n  {field}\n</div>')
+        return mark_safe("\n".join(out))  # noqa: S308 — labels escaped, widgets escape theirs
 
     @property
     def is_filtered(self) -> bool:
