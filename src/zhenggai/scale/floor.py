@@ -132,17 +132,18 @@ def measure_page(
     limit: int = PAGE,
     count: bool = True,
 ) -> None:
-    """A list of measures with the ledger columns: count, one page, its supporting departments."""
-    if count:
+    """A list of measures with the ledger columns: one page, its count (only when the page
+    is full, as the pages do), its supporting departments."""
+    rows = run(
+        f"{MEASURE_COLUMNS} {MEASURE_FROM} WHERE {where} ORDER BY {order} LIMIT {limit}",
+        [*params, *order_params],
+    )
+    if count and len(rows) == limit:
         run(
             "SELECT COUNT(*) FROM ledger_measure m JOIN ledger_problem p ON p.id = "
             f"m.problem_id WHERE {where}",
             params,
         )
-    rows = run(
-        f"{MEASURE_COLUMNS} {MEASURE_FROM} WHERE {where} ORDER BY {order} LIMIT {limit}",
-        [*params, *order_params],
-    )
     run(
         "SELECT s.measure_id, o.name FROM ledger_measure_supporting_departments s "
         "JOIN accounts_organisation o ON o.id = s.organisation_id WHERE s.measure_id IN "
@@ -193,8 +194,7 @@ def ledger(
 
 def problems_tab(run: Run, t: Target) -> None:
     ledger_head(run, t)
-    run("SELECT COUNT(*) FROM ledger_problem WHERE inspection_id = %s", [t.inspection])
-    run(
+    rows = run(
         "SELECT p.id, p.number, p.text, p.status, p.stated_planned, c.title,"
         " (SELECT COUNT(*) FROM ledger_measure m WHERE m.problem_id = p.id),"
         " (SELECT COUNT(*) FROM ledger_measure m WHERE m.problem_id = p.id AND m.status = "
@@ -204,6 +204,8 @@ def problems_tab(run: Run, t: Target) -> None:
         f" WHERE p.inspection_id = %s ORDER BY p.position LIMIT {PAGE}",
         [t.today, t.today, t.inspection],
     )
+    if len(rows) == PAGE:  # fewer rows than a page are their own count
+        run("SELECT COUNT(*) FROM ledger_problem WHERE inspection_id = %s", [t.inspection])
 
 
 def measure_detail(run: Run, t: Target) -> None:

@@ -21,9 +21,19 @@ def wants_fragment(request: HttpRequest) -> bool:
 
 
 def paginate(request: HttpRequest, rows: QuerySet | list[Any], param: str = "page") -> Page:
-    """One ``COUNT`` and one ``LIMIT``ed query; a bad page number falls back to the nearest."""
+    """One ``LIMIT``ed query and one ``COUNT``; a bad page number falls back to the nearest.
+
+    The first page reads its rows first: when they are fewer than a page (a unit's
+    problems, most people's lists), their number is the count and no ``COUNT`` runs.
+    """
     paginator = Paginator(rows, settings.ZHENGGAI_PAGE_SIZE)
-    return paginator.get_page(request.GET.get(param))
+    number = request.GET.get(param)
+    if number in (None, "", "1"):
+        first = list(rows[: paginator.per_page])
+        if len(first) < paginator.per_page:
+            paginator.count = len(first)  # a cached property: no COUNT query
+        return Page(first, 1, paginator)
+    return paginator.get_page(number)
 
 
 def require_role(request: HttpRequest, *roles: str) -> set[str]:
