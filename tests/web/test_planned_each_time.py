@@ -41,3 +41,28 @@ def test_statements_run_twice_are_prepared(world: World, as_user) -> None:
             ["%ledger_measure%"],
         )
         assert cursor.fetchone()[0] > 0
+
+
+@pytest.mark.parametrize("query", ["", "sort=overdue"])
+def test_the_overviews_count_and_figures_are_never_prepared(
+    world: World, as_user, settings, query: str
+) -> None:
+    """Their generic plans are several times slower (a path prefix given as a parameter):
+    the count of a full page too runs inside planned_each_time, not later in the template."""
+    populate(world)
+    settings.ZHENGGAI_PAGE_SIZE = 1  # a full first page, so the count is a query
+    client = as_user("office")
+    before = _prepared()
+    for _ in range(4):
+        response = client.get(url("web:overview", query=query))
+        assert response.status_code == 200
+        assert response.context["page"].paginator.count == 2
+    prepared = _prepared() - before
+    assert prepared  # the session, the user… are prepared as everywhere
+    assert [s for s in prepared if "ledger_inspection" in s] == []
+
+
+def _prepared() -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return {row[0] for row in cursor.fetchall()}

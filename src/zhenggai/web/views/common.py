@@ -32,6 +32,8 @@ def paginate(request: HttpRequest, rows: QuerySet | list[Any], param: str = "pag
         first = list(rows[: paginator.per_page])
         if len(first) < paginator.per_page:
             paginator.count = len(first)  # a cached property: no COUNT query
+        else:
+            paginator.count  # noqa: B018 — counted here, in the caller's context (planned_each_time)
         return Page(first, 1, paginator)
     return paginator.get_page(number)
 
