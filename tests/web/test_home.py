@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+
+import pytest
 
 from tests.web.helpers import populate, url
 from tests.world import TODAY, World
@@ -146,3 +149,50 @@ def test_overview_figures_and_drill_down_links(world: World, as_user) -> None:
     assert "50.0%" in body
     by_rate = as_user("office").get(url("web:overview", query="sort=rate")).context["page"]
     assert [i.pk for i in by_rate] == [world.b.inspection.pk, world.a.inspection.pk]
+
+
+def _sidenav(html: str) -> list[tuple[str, str, bool]]:
+    """(label, href, current) of each link of the side navigation."""
+    nav = html.split('<nav class="sidenav"', 1)[1].split("</nav>", 1)[0]
+    links = re.findall(r'<a href="([^"]*)"([^>]*)>(.*?)</a>', nav, re.S)
+    return [
+        (re.sub(r"<[^>]+>", "", text).strip(), href, "aria-current" in attrs)
+        for href, attrs, text in links
+    ]
+
+
+@pytest.mark.parametrize(
+    ("persona", "page", "expected"),
+    [
+        (
+            "office",
+            "web:overview",
+            [
+                "我的待办",
+                "整改台账",
+                "统计总览*",
+                "督办",
+                "延期申请",
+                "回头看",
+                "统计图表",
+                "消息",
+                "报告",
+            ],
+        ),
+        ("coordinator", "web:home", ["我的待办*", "整改台账", "督办", "延期申请", "消息", "报告"]),
+        ("dept", "web:inspections", ["我的待办", "整改台账*", "督办", "延期申请", "消息"]),
+        (
+            "secretary",
+            "web:reviews",
+            ["我的待办", "整改台账", "审核*", "督办", "延期申请", "消息", "报告"],
+        ),
+    ],
+)
+def test_the_side_navigation_links_each_page_of_the_role_once(
+    world: World, as_user, persona: str, page: str, expected: list[str]
+) -> None:
+    html = as_user(persona).get(url(page)).content.decode()
+    links = _sidenav(html)
+    assert [label + ("*" if current else "") for label, _, current in links] == expected
+    for label, href, _ in links:
+        assert href.startswith("/") and " " not in href, label

@@ -30,9 +30,9 @@ def unread_count(user_id: int) -> int:
         return int(cursor.fetchone()[0])
 
 
-@register.inclusion_tag("web/supervision/nav.html", takes_context=True)
-def supervision_nav(context: dict[str, Any]) -> dict[str, Any]:
-    request = context.get("request")
+def supervision_nav(request: Any) -> dict[str, Any]:
+    """The supervision pages and the inbox (with its unread count) for the side navigation
+    (``zhenggai_web.sidenav`` writes them)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not scope_of(user).has_business_access:
         return {"items": []}

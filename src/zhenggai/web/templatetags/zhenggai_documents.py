@@ -33,10 +33,9 @@ REPORT_PAGES = frozenset(
 )
 
 
-@register.inclusion_tag("web/reports/_nav.html", takes_context=True)
-def documents_nav(context: dict[str, Any]) -> dict[str, Any]:
-    """报告, for whoever reads a whole unit's ledger (unit roles and the office); no query."""
-    request = context.get("request")
+def documents_nav(request: Any) -> dict[str, Any]:
+    """报告, for whoever reads a whole unit's ledger (unit roles and the office); no query.
+    (``zhenggai_web.sidenav`` writes it.)"""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"url": ""}

@@ -7,6 +7,8 @@ from typing import Any
 
 from django import template
 from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from zhenggai.web import cells, clock, links, tables
 
@@ -103,3 +105,43 @@ def todo_table(section: Any) -> str:
 def review_cards(page: Any, step: str, back: str) -> str:
     """The review queue's cards for one review step (``leader`` or ``closure``)."""
     return tables.review_cards(page, clock.today(), step, back)
+
+
+def _nav_item(url: str, label: Any, current: bool, extra: str = "", badge: str = "") -> str:
+    here = ' aria-current="page"' if current else ""
+    return f'<li><a href="{cells.esc(url)}"{extra}{here}>{cells.esc(label)}{badge}</a></li>'
+
+
+@register.simple_tag(takes_context=True)
+def sidenav(context: template.Context) -> SafeString:
+    """The side navigation's items: the pages of the person's roles (``nav_items``), the
+    supervision pages, the inbox with its unread count, 报告. On every page, so written in
+    one loop rather than three templates."""
+    from zhenggai.supervision.templatetags.supervision_tags import supervision_nav
+    from zhenggai.web.templatetags.zhenggai_documents import documents_nav
+
+    request = context.get("request")
+    out = [_nav_item(i["url"], i["label"], i["current"]) for i in context.get("nav_items", ())]
+    supervision = supervision_nav(request)
+    out += [_nav_item(i["url"], i["label"], i["current"]) for i in supervision["items"]]
+    if supervision.get("inbox_url"):
+        unread = supervision["unread"]
+        badge = (
+            f' <span class="badge" aria-label="{cells.esc(_("%(n)s 条未读") % {"n": unread})}">'
+            f"{unread}</span>"
+            if unread
+            else ""
+        )
+        out.append(
+            _nav_item(
+                supervision["inbox_url"],
+                _("消息"),
+                supervision["inbox_current"],
+                ' data-nav="inbox"',
+                badge,
+            )
+        )
+    reports = documents_nav(request)
+    if reports["url"]:
+        out.append(_nav_item(reports["url"], _("报告"), reports["current"]))
+    return mark_safe("\n".join(out))  # noqa: S308 — every URL and label is escaped
