@@ -58,13 +58,16 @@ def test_percentile_and_table() -> None:
     }
     payload = {
         "db": "postgres",
+        "label": "1m",
         "measures": 1_000_000,
         "counts": {"measure": 1, "inspection": 1},
         "cases": [row],
         "missing": [],
+        "run_note": "current code",
     }
     text = report.table(payload)
     assert "| ledger | 10.0 | 20.0 |" in text and "met" in text
+    assert text.startswith("### postgres — 1 measures (1 units) — `1m`: current code\n")
 
 
 def test_the_load_never_writes_to_the_benchmarked_measure(target) -> None:

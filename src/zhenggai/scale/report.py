@@ -85,8 +85,8 @@ def table(payload: dict[str, Any]) -> str:
     db, measures = payload["db"], payload["measures"]
     lines = [
         f"### {db} — {payload['counts'].get('measure', 0):,} measures "
-        f"({payload['counts'].get('inspection', 0):,} units)"
-        + (f" — {payload['run_note']}" if payload.get("run_note") else ""),
+        f"({payload['counts'].get('inspection', 0):,} units) — `{payload['label']}`"
+        + (f": {payload['run_note']}" if payload.get("run_note") else ""),
         "",
     ]
     if "load_average_before" in payload:
@@ -157,7 +157,8 @@ def write_docs(results_dir: Path, doc: Path) -> None:
     payloads = [
         json.loads(p.read_text(encoding="utf-8")) for p in sorted(results_dir.glob("scale_*.json"))
     ]
-    payloads.sort(key=lambda p: (p["db"] != "sqlite", p["measures"]))
+    # Within a size, the current run first, then older ones in the order they name.
+    payloads.sort(key=lambda p: (p["db"] != "sqlite", p["measures"], p.get("order", 0)))
     body = [BEGIN, ""]
     if payloads:
         m = payloads[-1]["machine"]
