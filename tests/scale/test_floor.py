@@ -84,3 +84,29 @@ def test_the_load_never_writes_to_the_benchmarked_measure(target) -> None:
     assert set(
         Measure.objects.filter(pk__in=writable).values_list("lead_department_id", flat=True)
     ) == {chosen.department}
+
+
+def test_the_load_tests_reports_never_choose_the_benchmarked_measure(target) -> None:
+    """The load writes to the department's other measures; were its reports counted as
+    history, one of those would become the benchmarked measure of the next run, with a
+    story that grows run after run."""
+    from django.utils import timezone
+
+    from zhenggai.ledger.models import Measure, ProgressUpdate
+    from zhenggai.scale.bench import LOAD_REPORT
+
+    chosen, _people = target
+    other = (
+        Measure.objects.filter(inspection_id=chosen.inspection).exclude(pk=chosen.measure).first()
+    )
+    author = ProgressUpdate.objects.filter(measure_id=chosen.measure).first().author
+    ProgressUpdate.objects.bulk_create(
+        ProgressUpdate(
+            measure=other, author=author, text=f"{LOAD_REPORT} {i}", created_at=timezone.now()
+        )
+        for i in range(60)
+    )
+    again, _ = bench.choose(run, TODAY)
+    assert again.measure == chosen.measure
+    ProgressUpdate.objects.filter(measure=other).update(text="整改进展")  # real history counts
+    assert bench.choose(run, TODAY)[0].measure == other.pk

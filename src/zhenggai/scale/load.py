@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from zhenggai.scale.bench import CASES, PASSWORD, Personas, percentile
+from zhenggai.scale.bench import CASES, LOAD_REPORT, PASSWORD, Personas, percentile
 from zhenggai.scale.floor import Run, Target
 from zhenggai.scale.http import Session
 
@@ -85,7 +85,7 @@ def run_load(
                     measure = rng.choice(measures)
                     reply = session.post(
                         f"/measures/{measure}/progress/",
-                        {"text": f"压力测试进展 {index}-{time.time():.3f}"},
+                        {"text": f"{LOAD_REPORT} {index}-{time.time():.3f}"},
                     )
                     ok = reply.status == 302
                 else:
