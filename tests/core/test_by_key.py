@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 from unittest import mock
 
@@ -14,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from tests.world import World
 from zhenggai.accounts.backends import AccountBackend
 from zhenggai.accounts.models import User
-from zhenggai.core.db import ByKey
+from zhenggai.core.db import STAND_IN_DAY, STAND_IN_KEY, ByKey, CompiledQuery
 from zhenggai.ledger.models import Measure
 
 RELATED = ("inspection__unit", "problem__category", "responsible_leader", "lead_department")
@@ -83,10 +84,44 @@ def test_a_missing_key_gives_none(world: World) -> None:
     assert ByKey(measure_query).get(10**12) is None
 
 
-def test_a_query_with_other_parameters_is_refused(world: World) -> None:
-    by_key = ByKey(lambda pk: Measure.objects.filter(pk=pk, status="draft"))
-    with pytest.raises(ImproperlyConfigured, match="only parameter"):
+def test_a_query_without_its_stand_in_is_refused(world: World) -> None:
+    by_key = ByKey(lambda pk: Measure.objects.filter(pk=world.a.measures[0].pk))
+    with pytest.raises(ImproperlyConfigured, match="every stand-in"):
         by_key.get(world.a.measures[0].pk)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite converts dates to text")
+def test_a_stand_in_the_backend_converts_is_refused(world: World) -> None:
+    query = CompiledQuery(lambda day: Measure.objects.filter(deadline__lt=day), STAND_IN_DAY)
+    with pytest.raises(ImproperlyConfigured, match="every stand-in"):
+        query.rows(dt.date(2026, 11, 28))
+
+
+def test_constants_stay_and_raw_sql_values_are_replaced(world: World) -> None:
+    """Several values, a constant of the query, and a day given to RawSQL."""
+    from django.db.models import IntegerField
+    from django.db.models.expressions import RawSQL
+
+    def build(inspection_id: int, day: dt.date) -> Any:
+        late = RawSQL("CASE WHEN deadline < %s THEN 1 ELSE 0 END", (day,), IntegerField())
+        return (
+            Measure.objects.filter(inspection_id=inspection_id)
+            .exclude(status="closed")
+            .annotate(late=late)
+            .order_by("pk")
+        )
+
+    query = CompiledQuery(build, STAND_IN_KEY, STAND_IN_DAY)
+    inspection = world.a.inspection.pk
+    for day in (dt.date(2000, 1, 1), dt.date(2100, 1, 1)):
+        expected = [(m.pk, m.late) for m in build(inspection, day)]
+        assert [(m.pk, m.late) for m in query.rows(inspection, day)] == expected
+    assert {m.late for m in query.rows(inspection, dt.date(2100, 1, 1))} == {1}
+    assert query.rows(world.b.inspection.pk, dt.date(2000, 1, 1)) == list(
+        build(world.b.inspection.pk, dt.date(2000, 1, 1))
+    )
+    with pytest.raises(TypeError):
+        query.rows(inspection, "2026-11-28")
 
 
 def test_the_backends_user_is_the_orms_and_inactive_users_are_refused(world: World) -> None:

@@ -346,3 +346,68 @@ def test_filter_bar_offers_the_choices(world: World, as_user) -> None:
     assert [label for _, label in form.fields["department"].choices][1:] == ["综合处", "信息中心"]
     html = response.content.decode()
     assert f'<option value="{world.leader2.pk}">leader2</option>' in html
+
+
+def _problem_columns(problems) -> list[tuple]:
+    return [
+        (
+            p.pk,
+            p.number,
+            p.category.title,
+            p.status,
+            p.rebound,
+            p.stated_planned,
+            p.measure_count,
+            p.closed_count,
+            p.overdue_count,
+            p.total_measures,
+        )
+        for p in problems
+    ]
+
+
+@pytest.mark.parametrize("day", [TODAY, TODAY + dt.timedelta(days=400)])
+def test_whole_unit_problems_are_what_the_orm_query_gives(world: World, varied, day) -> None:
+    """The unfiltered problems tab's compiled query against the ORM's, on two days (the
+    overdue counts change with the day)."""
+    from zhenggai.web.filters import filter_problems
+    from zhenggai.web.queries import whole_unit_problems, with_problem_columns
+
+    Problem.objects.filter(pk=world.a.problems[0].pk).update(stated_planned=6, rebound=True)
+    for inspection in (world.a.inspection, world.b.inspection):
+        orm = with_problem_columns(
+            filter_problems(Problem.objects.filter(inspection=inspection), {}, None, day),
+            None,
+            day,
+            whole_unit=True,
+        )
+        compiled = whole_unit_problems(inspection.pk, day)
+        assert _problem_columns(compiled) == _problem_columns(orm)
+        assert compiled
+    overdue = sum(p.overdue_count for p in whole_unit_problems(world.a.inspection.pk, day))
+    now = sum(p.overdue_count for p in whole_unit_problems(world.a.inspection.pk, TODAY))
+    assert overdue > now if day > TODAY else overdue == now
+
+
+@override_settings(ZHENGGAI_PAGE_SIZE=2)
+def test_unfiltered_problems_tab_pages_without_a_count(
+    world: World, as_user, varied, django_assert_num_queries
+) -> None:
+    client = as_user("coordinator")
+    every = list(
+        Problem.objects.filter(inspection=world.a.inspection)
+        .order_by("position")
+        .values_list("pk", flat=True)
+    )
+    pages = -(-len(every) // 2)
+    seen = []
+    for number in range(1, pages + 1):
+        response = client.get(
+            url("web:ledger", world.a.inspection.pk, query=f"tab=problems&page={number}")
+        )
+        page = response.context["page"]
+        assert page.paginator.count == len(every) and page.paginator.num_pages == pages
+        seen += [p.pk for p in page]
+    assert seen == every
+    with django_assert_num_queries(7):  # session, user, memberships, inspection, choices,
+        client.get(url("web:ledger", world.a.inspection.pk, query="tab=problems"))  # rows, badge

@@ -34,6 +34,7 @@ from zhenggai.web.filters import (
 )
 from zhenggai.web.queries import (
     completion_rate,
+    whole_unit_problems,
     with_inspection_stats,
     with_ledger_columns,
     with_problem_columns,
@@ -80,6 +81,8 @@ def _rows(
 ) -> Any:
     user, today = request.user, clock.today()
     if tab == "problems":
+        if whole_unit and not values:
+            return whole_unit_problems(inspection.pk, today)
         problems = filter_problems(inspection_problems(user, inspection), values, user, today)
         return with_problem_columns(problems, user, today, whole_unit=whole_unit)
     measures = filter_measures(inspection_measures(user, inspection), values, today)
