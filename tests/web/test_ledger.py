@@ -370,8 +370,8 @@ def _problem_columns(problems) -> list[tuple]:
 def test_whole_unit_problems_are_what_the_orm_query_gives(world: World, varied, day) -> None:
     """The unfiltered problems tab's compiled query against the ORM's, on two days (the
     overdue counts change with the day)."""
-    from zhenggai.web.filters import filter_problems
-    from zhenggai.web.queries import whole_unit_problems, with_problem_columns
+    from zhenggai.web.filters import filter_problems, whole_unit_problems
+    from zhenggai.web.queries import with_problem_columns
 
     Problem.objects.filter(pk=world.a.problems[0].pk).update(stated_planned=6, rebound=True)
     for inspection in (world.a.inspection, world.b.inspection):

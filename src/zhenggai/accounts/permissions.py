@@ -253,17 +253,26 @@ def _office_over(scope: Scope, unit_path: str) -> bool:
     return any(unit_path.startswith(p) for p in scope.jurisdiction_paths)
 
 
+def _leads_or_supports(scope: Scope, measure: Measure) -> bool:
+    """One of the user's departments leads the measure or supports it."""
+    return measure.lead_department_id in scope.department_ids or (
+        bool(scope.department_ids)
+        and measure.supporting_departments.filter(pk__in=scope.department_ids).exists()
+    )
+
+
 def can_on_measure(user: User | Any, action: Action, measure: Measure) -> bool:
     """May ``user`` do ``action`` on ``measure``? ``measure.inspection.unit`` must be loaded."""
     scope = scope_of(user)
     unit = measure.inspection.unit
-    if action == Action.VIEW:
-        return visible_measures(user).filter(pk=measure.pk).exists()
-    if action == Action.REPORT_PROGRESS:
-        return measure.lead_department_id in scope.department_ids or (
-            bool(scope.department_ids)
-            and measure.supporting_departments.filter(pk__in=scope.department_ids).exists()
+    if action == Action.VIEW:  # visible_measures's rule, decided on the loaded row
+        return (
+            unit.pk in scope.unit_roles
+            or _office_over(scope, unit.path)
+            or _leads_or_supports(scope, measure)
         )
+    if action == Action.REPORT_PROGRESS:
+        return _leads_or_supports(scope, measure)
     if action == Action.SUBMIT:
         return measure.lead_department_id in scope.department_ids
     if action == Action.LEADER_REVIEW:
@@ -335,19 +344,6 @@ def _measure_query(pk: int) -> QuerySet[Measure]:
 _MEASURE = ByKey(_measure_query)
 
 
-def _sees_measure(user: User | Any, measure: Measure) -> bool:
-    """:func:`visible_measures`'s rule, decided on a loaded measure (its unit loaded)."""
-    scope = scope_of(user)
-    unit = measure.inspection.unit
-    if unit.pk in scope.unit_roles or _office_over(scope, unit.path):
-        return True
-    if not scope.department_ids:
-        return False
-    return measure.lead_department_id in scope.department_ids or (
-        measure.supporting_departments.filter(pk__in=scope.department_ids).exists()
-    )
-
-
 def get_measure_for(
     user: User | Any,
     pk: int,
@@ -358,12 +354,12 @@ def get_measure_for(
     """The measure if ``user`` sees it (else 404) and may do ``action`` (else 403).
 
     Without ``annotate`` the measure is read by key (compiled once) and seeing it is
-    decided on the row by :func:`visible_measures`'s rule; ``annotate`` adds columns to
-    the scoped query instead (the API's light, for one).
+    decided on the row by :func:`visible_measures`'s rule (``can_on_measure(…, VIEW)``);
+    ``annotate`` adds columns to the scoped query instead (the API's light, for one).
     """
     if annotate is None:
         measure = _MEASURE.get(pk)
-        if measure is not None and not _sees_measure(user, measure):
+        if measure is not None and not can_on_measure(user, Action.VIEW, measure):
             measure = None
     else:
         measure = (

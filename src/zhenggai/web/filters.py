@@ -16,9 +16,10 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from zhenggai.core.db import STAND_IN_DAY, STAND_IN_KEY, CompiledQuery
 from zhenggai.ledger.models import Inspection, Measure, MeasureStatus, Problem, ProblemStatus
 from zhenggai.web.lights import light_rank_expression, overdue_q
-from zhenggai.web.queries import filter_choices, problems_having
+from zhenggai.web.queries import filter_choices, problems_having, with_problem_columns
 from zhenggai.web.widgets import FastCheckbox, FastSelect
 
 TABS = {
@@ -141,3 +142,22 @@ def filter_problems(
     if values.get("overdue"):
         problems = problems.filter(problems_having(user, overdue_q(today)))
     return problems.order_by("position")
+
+
+def _unfiltered_problems(inspection_id: int, today: dt.date) -> QuerySet:
+    problems = Problem.objects.filter(inspection_id=inspection_id)
+    return with_problem_columns(
+        filter_problems(problems, {}, None, today), None, today, whole_unit=True
+    )
+
+
+_UNFILTERED_PROBLEMS = CompiledQuery(_unfiltered_problems, STAND_IN_KEY, STAND_IN_DAY)
+
+
+def whole_unit_problems(inspection_id: int, today: dt.date) -> list[Problem]:
+    """Every problem of the inspection, in order, with its measure counts, for a reader of
+    the whole unit: the problems tab without filters, the ledger's most opened list — the
+    query of :func:`filter_problems` and ``with_problem_columns`` with no filter, compiled
+    once per connection. An inspection has tens of problems, so all are read and the page
+    is cut from them (no ``COUNT``)."""
+    return _UNFILTERED_PROBLEMS.rows(inspection_id, today)

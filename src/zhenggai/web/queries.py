@@ -32,7 +32,6 @@ from django.db.models.functions import Coalesce
 
 from zhenggai.accounts.models import Membership, Organisation, OrganisationKind, Role, User
 from zhenggai.accounts.permissions import scope_of, visible_measures
-from zhenggai.core.db import STAND_IN_DAY, STAND_IN_KEY, CompiledQuery
 from zhenggai.ledger import tally
 from zhenggai.ledger.models import (
     Category,
@@ -203,22 +202,6 @@ def with_problem_columns(
         overdue_count=count_of(Measure, "problem", mine & overdue_q(today)),
         total_measures=count_of(Measure, "problem"),
     )
-
-
-def _whole_unit_problems(inspection_id: int, today: dt.date) -> QuerySet:
-    problems = Problem.objects.filter(inspection_id=inspection_id).order_by("position")
-    return with_problem_columns(problems, None, today, whole_unit=True)
-
-
-_WHOLE_UNIT_PROBLEMS = CompiledQuery(_whole_unit_problems, STAND_IN_KEY, STAND_IN_DAY)
-
-
-def whole_unit_problems(inspection_id: int, today: dt.date) -> list[Problem]:
-    """Every problem of the inspection, in order, with its measure counts, for a reader of
-    the whole unit: the problems tab without filters, the ledger's most opened list. One
-    query, compiled once per connection; an inspection has tens of problems, so all are
-    read and the page is cut from them (no ``COUNT``)."""
-    return _WHOLE_UNIT_PROBLEMS.rows(inspection_id, today)
 
 
 _MEASURES_OF_PROBLEM = (

@@ -31,10 +31,10 @@ from zhenggai.web.filters import (
     filter_measures,
     filter_problems,
     sort_measures,
+    whole_unit_problems,
 )
 from zhenggai.web.queries import (
     completion_rate,
-    whole_unit_problems,
     with_inspection_stats,
     with_ledger_columns,
     with_problem_columns,
