@@ -110,3 +110,31 @@ def test_the_load_tests_reports_never_choose_the_benchmarked_measure(target) -> 
     assert again.measure == chosen.measure
     ProgressUpdate.objects.filter(measure=other).update(text="整改进展")  # real history counts
     assert bench.choose(run, TODAY)[0].measure == other.pk
+
+
+def test_the_doc_lists_the_current_run_first_then_older_ones_in_their_order(tmp_path) -> None:
+    import json
+
+    def payload(label: str, order: int | None) -> dict[str, Any]:
+        data = {
+            "db": "postgres",
+            "label": label,
+            "measures": 1_000_000,
+            "counts": {"measure": 1, "inspection": 1},
+            "cases": [],
+            "missing": [],
+            "machine": {"nproc": "2"},
+        }
+        if order is not None:
+            data["order"] = order
+        return data
+
+    results = tmp_path / "results"
+    results.mkdir()
+    for label, order in (("1m_a_old", 2), ("1m", None), ("1m_b_older", 1)):
+        (results / f"scale_postgres_{label}.json").write_text(json.dumps(payload(label, order)))
+    doc = tmp_path / "benchmarks.md"
+    report.write_docs(results, doc)
+    text = doc.read_text(encoding="utf-8")
+    headings = [line.split("`")[1] for line in text.splitlines() if line.startswith("### ")]
+    assert headings == ["1m", "1m_b_older", "1m_a_old"]
