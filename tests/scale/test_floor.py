@@ -112,7 +112,7 @@ def test_the_load_tests_reports_never_choose_the_benchmarked_measure(target) -> 
     assert bench.choose(run, TODAY)[0].measure == other.pk
 
 
-def test_the_doc_lists_the_current_run_first_then_older_ones_in_their_order(tmp_path) -> None:
+def test_the_doc_lists_the_current_run_first_and_names_other_machines(tmp_path) -> None:
     import json
 
     def payload(label: str, order: int | None) -> dict[str, Any]:
@@ -123,7 +123,7 @@ def test_the_doc_lists_the_current_run_first_then_older_ones_in_their_order(tmp_
             "counts": {"measure": 1, "inspection": 1},
             "cases": [],
             "missing": [],
-            "machine": {"nproc": "2"},
+            "machine": {"nproc": "2", "cpu": "CPU-now" if order is None else "CPU-then"},
         }
         if order is not None:
             data["order"] = order
@@ -138,3 +138,6 @@ def test_the_doc_lists_the_current_run_first_then_older_ones_in_their_order(tmp_
     text = doc.read_text(encoding="utf-8")
     headings = [line.split("`")[1] for line in text.splitlines() if line.startswith("### ")]
     assert headings == ["1m", "1m_b_older", "1m_a_old"]
+    # The machine named above the tables is the current runs'; older runs name theirs.
+    assert "Machine: 2 CPUs (CPU-now)" in text
+    assert text.count("Measured on another machine: 2 CPUs (CPU-then)") == 2

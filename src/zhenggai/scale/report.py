@@ -153,6 +153,16 @@ def table(payload: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _other_machine(machine: dict[str, Any], current: dict[str, Any]) -> str:
+    """A line for a run measured on another machine than the current runs."""
+    if (machine.get("cpu"), machine.get("os")) == (current.get("cpu"), current.get("os")):
+        return ""
+    return (
+        f"\n\nMeasured on another machine: {machine.get('nproc')} CPUs "
+        f"({machine.get('cpu', '?')}), {machine.get('os', '?')}."
+    )
+
+
 def write_docs(results_dir: Path, doc: Path) -> None:
     payloads = [
         json.loads(p.read_text(encoding="utf-8")) for p in sorted(results_dir.glob("scale_*.json"))
@@ -160,19 +170,22 @@ def write_docs(results_dir: Path, doc: Path) -> None:
     # Within a size, the current run first, then older ones in the order they name.
     payloads.sort(key=lambda p: (p["db"] != "sqlite", p["measures"], p.get("order", 0)))
     body = [BEGIN, ""]
-    if payloads:
-        m = payloads[-1]["machine"]
+    current = [p for p in payloads if not p.get("order")] or payloads
+    if current:
+        # The machine of the current runs; an older run measured elsewhere says so itself.
+        m = current[-1]["machine"]
         body += [
             f"Machine: {m.get('nproc')} CPUs ({m.get('cpu', '?')}), {m.get('memory', '?')} memory, "
             f"{m.get('os', '')}; CPython as named under each table, Django {m.get('django')}, "
             f"PostgreSQL {m.get('postgresql')}, SQLite {m.get('sqlite')}. Server: gunicorn, "
-            f"{payloads[-1].get('server', '2 workers × 4 threads')}, on the same machine as "
+            f"{current[-1].get('server', '2 workers × 4 threads')}, on the same machine as "
             "the database "
             "and the client.",
             "",
         ]
     for payload in payloads:
-        body += [table(payload), ""]
+        heading, rest = table(payload).split("\n", 1)
+        body += [heading + _other_machine(payload["machine"], m) + "\n" + rest, ""]
     body.append(END)
     text = doc.read_text(encoding="utf-8") if doc.exists() else ""
     block = "\n".join(body)
